@@ -1,0 +1,281 @@
+"""Reference Monte Carlo kernels (Numba).
+
+Every kernel has the signature ``kernel(gen, n, *args) -> (n, K) array``: it
+draws ``n`` independent samples from the ``numpy.random.Generator`` ``gen``
+(its own, never shared) and returns K estimands per sample.  The reference
+kernels draw every entry of every matrix.  All kernels and their helpers live
+in this one module so that Numba's on-disk cache never pairs a kernel with a
+stale helper.
+
+A chain of matrices A_1..A_L is stored in one flat buffer: A_t (t = 1..L,
+stored at index t - 1) is ``dims[t] x dims[t-1]``, row-major, from offset
+``offsets[t-1]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_JIT = dict(cache=True, nogil=True)
+
+
+@njit(**_JIT)
+def _dot(a, b):
+    """a . b in a fixed summation order (no BLAS, whose threading could reorder sums)."""
+    acc = 0.0
+    for k in range(a.size):
+        acc += a[k] * b[k]
+    return acc
+
+
+@njit(**_JIT)
+def _matvec(M, vec):
+    """M @ vec in a fixed summation order."""
+    out = np.empty(M.shape[0])
+    for r in range(M.shape[0]):
+        out[r] = _dot(M[r], vec)
+    return out
+
+
+@njit(**_JIT)
+def _chain_offsets(dims):
+    n_layers = dims.size - 1
+    offsets = np.zeros(n_layers + 1, np.int64)
+    for t in range(n_layers):
+        offsets[t + 1] = offsets[t] + dims[t + 1] * dims[t]
+    return offsets
+
+
+@njit(**_JIT)
+def _fill_chain(gen, sigmas, offsets, buf):
+    """Draw every entry of every matrix: A_t entries ~ N(0, sigmas[t-1]^2)."""
+    for t in range(offsets.size - 1):
+        s = sigmas[t]
+        for e in range(offsets[t], offsets[t + 1]):
+            buf[e] = s * gen.standard_normal()
+
+
+@njit(**_JIT)
+def _apply(buf, offsets, dims, t, vec):
+    """A_t @ vec (t is 1-based)."""
+    rows, cols, base = dims[t], dims[t - 1], offsets[t - 1]
+    out = np.zeros(rows)
+    for r in range(rows):
+        acc = 0.0
+        for c in range(cols):
+            acc += buf[base + r * cols + c] * vec[c]
+        out[r] = acc
+    return out
+
+
+@njit(**_JIT)
+def _apply_transpose(buf, offsets, dims, t, vec):
+    """A_t^T @ vec (t is 1-based)."""
+    rows, cols, base = dims[t], dims[t - 1], offsets[t - 1]
+    out = np.zeros(cols)
+    for r in range(rows):
+        vr = vec[r]
+        for c in range(cols):
+            out[c] += buf[base + r * cols + c] * vr
+    return out
+
+
+@njit(**_JIT)
+def _forward(buf, offsets, dims, first, last, vec):
+    """A_last ... A_first @ vec (identity when last < first)."""
+    for t in range(first, last + 1):
+        vec = _apply(buf, offsets, dims, t, vec)
+    return vec
+
+
+@njit(**_JIT)
+def _backward(buf, offsets, dims, first, last, vec):
+    """(A_last ... A_first)^T @ vec (identity when last < first)."""
+    for t in range(last, first - 1, -1):
+        vec = _apply_transpose(buf, offsets, dims, t, vec)
+    return vec
+
+
+@njit(**_JIT)
+def _frobenius_sq(buf, offsets, dims, first, last):
+    """||A_last ... A_first||_F^2, column by column."""
+    total = 0.0
+    for c in range(dims[first - 1]):
+        e = np.zeros(dims[first - 1])
+        e[c] = 1.0
+        col = _forward(buf, offsets, dims, first, last, e)
+        total += _dot(col, col)
+    return total
+
+
+@njit(**_JIT)
+def _relu_dot(a, b):
+    """sum_k ReLU(a_k b_k)."""
+    acc = 0.0
+    for k in range(a.size):
+        p = a[k] * b[k]
+        if p > 0:
+            acc += p
+    return acc
+
+
+@njit(**_JIT)
+def _x_form(buf, offsets, dims, i, j, w, P, v):
+    """w^T B_{L,j+1} B_{L,j+1}^T P B_{L,i+1} B_{L,i+1}^T v for the stored chain."""
+    last = dims.size - 1
+    left = _forward(buf, offsets, dims, j + 1, last, _backward(buf, offsets, dims, j + 1, last, w))
+    right = _forward(buf, offsets, dims, i + 1, last, _backward(buf, offsets, dims, i + 1, last, v))
+    return _dot(left, _matvec(P, right))
+
+
+@njit(**_JIT)
+def angle_below(gen, n, dim, theta0):
+    """Lemma 4.3: indicator that the angle between two N(0, I_dim) vectors is <= theta0."""
+    out = np.empty((n, 1))
+    x = np.empty(dim)
+    y = np.empty(dim)
+    for s in range(n):
+        for k in range(dim):
+            x[k] = gen.standard_normal()
+        for k in range(dim):
+            y[k] = gen.standard_normal()
+        xx, xy = _dot(x, x), _dot(x, y)
+        perp = y - (xy / xx) * x
+        theta = np.arctan2(np.sqrt(xx * _dot(perp, perp)), xy)
+        out[s, 0] = 1.0 if theta <= theta0 else 0.0
+    return out
+
+
+@njit(**_JIT)
+def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
+    """Lemmas 4.7-4.10: x^T B^T B y, or x^T B B^T y when ``transpose``, B = A_L ... A_1."""
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    last = dims.size - 1
+    out = np.empty((n, 1))
+    for s in range(n):
+        _fill_chain(gen, sigmas, offsets, buf)
+        if transpose:
+            a = _backward(buf, offsets, dims, 1, last, x)
+            b = _backward(buf, offsets, dims, 1, last, y)
+        else:
+            a = _forward(buf, offsets, dims, 1, last, x)
+            b = _forward(buf, offsets, dims, 1, last, y)
+        out[s, 0] = _dot(a, b)
+    return out
+
+
+@njit(**_JIT)
+def relu_chain(gen, n, dims, sigmas, x, y):
+    """Lemma 4.11 / Corollary 4.12: columns sum_k ReLU((Bx)_k (By)_k) and the k = 1 term alone."""
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    last = dims.size - 1
+    out = np.empty((n, 2))
+    for s in range(n):
+        _fill_chain(gen, sigmas, offsets, buf)
+        a = _forward(buf, offsets, dims, 1, last, x)
+        b = _forward(buf, offsets, dims, 1, last, y)
+        out[s, 0] = _relu_dot(a, b)
+        out[s, 1] = max(a[0] * b[0], 0.0)
+    return out
+
+
+@njit(**_JIT)
+def relu_times_normal(gen, n, a):
+    """Lemma 4.18: ReLU(a b) with b ~ N(0, 1), for the fixed value a."""
+    out = np.empty((n, 1))
+    for s in range(n):
+        out[s, 0] = max(a * gen.standard_normal(), 0.0)
+    return out
+
+
+@njit(**_JIT)
+def relu_pair(gen, n, q, x, y, z, u, v):
+    """Lemma 4.19: ReLU(x^T A^T u u^T A y) ReLU(x^T A^T v v^T A z), A q x len(x)."""
+    dims = np.array([x.size, q], np.int64)
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    ones = np.ones(1)
+    out = np.empty((n, 1))
+    for s in range(n):
+        _fill_chain(gen, ones, offsets, buf)
+        ax = _apply(buf, offsets, dims, 1, x)
+        ay = _apply(buf, offsets, dims, 1, y)
+        az = _apply(buf, offsets, dims, 1, z)
+        ux, vx = _dot(u, ax), _dot(v, ax)
+        out[s, 0] = max(ux * _dot(u, ay), 0.0) * max(vx * _dot(v, az), 0.0)
+    return out
+
+
+@njit(**_JIT)
+def norm_product(gen, n, q, x, y, z):
+    """Lemma 4.20: ||Ax||^2 ||Ay|| ||Az||, A q x len(x)."""
+    dims = np.array([x.size, q], np.int64)
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    ones = np.ones(1)
+    out = np.empty((n, 1))
+    for s in range(n):
+        _fill_chain(gen, ones, offsets, buf)
+        ax = _apply(buf, offsets, dims, 1, x)
+        ay = _apply(buf, offsets, dims, 1, y)
+        az = _apply(buf, offsets, dims, 1, z)
+        out[s, 0] = _dot(ax, ax) * np.sqrt(_dot(ay, ay)) * np.sqrt(_dot(az, az))
+    return out
+
+
+@njit(**_JIT)
+def frobenius_pair(gen, n, dims):
+    """Hettinger's A.12 with chain A_{i-1}, ..., A_j (dims m_{i-2}, ..., m_j).
+
+    Column 0: ||B_{j,i+1}||^2 ||B_{j-1,i}||^2 / (m_j m_{i-1})  (corrected reading);
+    column 1: ||B_{j,i+1}||^2 ||B_{j,i-1}||^2 / (m_j m_{j-1})  (as printed).
+    Chain layer t holds A_{i-2+t}, so A_i is layer 2 and A_j is layer L.
+    """
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    ones = np.ones(dims.size - 1)
+    last = dims.size - 1
+    out = np.empty((n, 2))
+    for s in range(n):
+        _fill_chain(gen, ones, offsets, buf)
+        upper = _frobenius_sq(buf, offsets, dims, 3, last)       # B_{j,i+1}
+        lower = _frobenius_sq(buf, offsets, dims, 2, last - 1)   # B_{j-1,i}
+        printed = _frobenius_sq(buf, offsets, dims, 1, last)     # B_{j,i-1}
+        out[s, 0] = upper * lower / (dims[last] * dims[1])
+        out[s, 1] = upper * printed / (dims[last] * dims[last - 1])
+    return out
+
+
+@njit(**_JIT)
+def x_form(gen, n, dims, split, w, P, v):
+    """Hettinger's A.13 as used: X = w^T B_{L,j+1} B_{L,j+1}^T P B_{L,1} B_{L,1}^T v, j = split."""
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    ones = np.ones(dims.size - 1)
+    out = np.empty((n, 1))
+    for s in range(n):
+        _fill_chain(gen, ones, offsets, buf)
+        out[s, 0] = _x_form(buf, offsets, dims, 0, split, w, P, v)
+    return out
+
+
+@njit(**_JIT)
+def relu_double_sum(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
+    """Lemma 4.21 / Corollary 4.22: sum_k ReLU(..y..) * sum_l ReLU(..z..) * X."""
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    out = np.empty((n, 1))
+    for s in range(n):
+        _fill_chain(gen, sigmas, offsets, buf)
+        bx = _forward(buf, offsets, dims, 1, i - 1, x)
+        by = _forward(buf, offsets, dims, 1, i - 1, y)
+        alpha_i = _relu_dot(bx, by)
+        bz = _forward(buf, offsets, dims, 1, i - 1, z)
+        bx = _forward(buf, offsets, dims, i, j - 1, bx)
+        bz = _forward(buf, offsets, dims, i, j - 1, bz)
+        alpha_j = _relu_dot(bx, bz)
+        out[s, 0] = alpha_i * alpha_j * _x_form(buf, offsets, dims, i, j, w, P, v)
+    return out
