@@ -1,0 +1,135 @@
+"""Run the registry: closed form beside Monte Carlo estimate, with a verdict.
+
+An exact statement whose assumptions hold *agrees* when |z| < :data:`Z_THRESHOLD`.
+For approximations (and exact statements whose assumptions a case breaks on
+purpose) the relative error of the closed form against the estimate is
+reported with its standard error, and whether it is *resolved* (|z| >= the
+threshold, so the error is larger than the Monte Carlo noise can explain).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+from . import registry
+from .registry import Case, Statement
+
+#: |z| below this counts as agreement.
+Z_THRESHOLD = 5.0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the validation table (also the JSON record)."""
+
+    statement: str
+    kind: str
+    params: dict
+    closed_form: float
+    estimate: float
+    stderr: float
+    n_samples: int
+    seed: int
+    z: float
+    rel_error: float | None
+    rel_error_stderr: float | None
+    verdict: str
+    note: str
+
+
+def verdict(kind: str, assumption_holds: bool, z: float) -> str:
+    """The verdict for a case, from the statement's kind and the z-score."""
+    agrees = abs(z) < Z_THRESHOLD
+    if kind == "exact" and assumption_holds:
+        return "agrees" if agrees else "DISAGREES"
+    prefix = "assumption broken" if not assumption_holds else "approximation"
+    return f"{prefix}: error {'not resolved' if agrees else 'resolved'}"
+
+
+def run_case(statement: Statement, case: Case, n_samples: int | None = None, seed: int = 0,
+             executor=None) -> Row:
+    """Evaluate one case of one statement."""
+    n = statement.n_samples if n_samples is None else n_samples
+    closed = statement.evaluate(case)
+    est = statement.estimate(case, n, seed, executor)
+    z = est.z(closed)
+    rel, rel_se = est.relative_error(closed)
+    finite = closed != 0 and math.isfinite(rel)  # relative to a zero closed form is meaningless
+    return Row(statement.label, statement.kind, case.params, closed, est.mean, est.stderr,
+               est.n_samples, seed, z, rel if finite else None, rel_se if finite else None,
+               verdict(statement.kind, case.assumption_holds, z), case.note)
+
+
+def run(statements: Iterable[Statement] | None = None, n_samples: int | None = None,
+        seed: int = 0, progress: Callable[[str], None] | None = None, executor=None) -> list[Row]:
+    """Run every case of ``statements`` (default: the whole registry)."""
+    statements = list(registry.STATEMENTS if statements is None else statements)
+    jobs = [(s, c) for s in statements for c in s.cases]
+    rows = []
+    start = time.perf_counter()
+    for k, (statement, case) in enumerate(jobs, 1):
+        if progress:
+            progress(f"[{k}/{len(jobs)}] {statement.label} {_params(case.params)} "
+                     f"({time.perf_counter() - start:.0f} s)")
+        rows.append(run_case(statement, case, n_samples, seed, executor))
+    return rows
+
+
+def _params(params: dict) -> str:
+    return " ".join(f"{k}={v}".replace(" ", "") for k, v in params.items())
+
+
+def _num(x: float | None, fmt: str = ".5g") -> str:
+    return "" if x is None else format(x, fmt)
+
+
+def format_table(rows: list[Row]) -> str:
+    """A plain-text table, one row per case."""
+    header = ("statement", "params", "closed form", "estimate ± SE", "z", "rel. error ± SE", "verdict")
+    lines = [header]
+    for r in rows:
+        rel = "" if r.rel_error is None else f"{r.rel_error:+.2%} ± {r.rel_error_stderr:.2%}"
+        lines.append((r.statement, _params(r.params), _num(r.closed_form),
+                      f"{r.estimate:.5g} ± {r.stderr:.2g}", f"{r.z:+.2f}", rel, r.verdict))
+    widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
+    out = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def summary(rows: list[Row]) -> str:
+    """One line per verdict with its count."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+    return ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
+
+
+def write_json(rows: list[Row], path: str) -> None:
+    """Write the rows as JSON, atomically (nothing is left half-written on failure)."""
+    payload = [asdict(r) for r in rows]
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(payload, fh, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def stderr_progress(message: str) -> None:
+    """Progress on stderr, overwriting the line on a terminal."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K" + message)
+    else:
+        sys.stderr.write(message + "\n")
+    sys.stderr.flush()
