@@ -110,7 +110,7 @@ def _lemma_4_3() -> Statement:
     return Statement(
         "Lemma 4.3", "exact",
         "angle between independent Gaussian vectors has pdf ~ sin^(n-2); checked through its CDF",
-        lambda n, theta0: float(cf.angle_cdf(theta0, n)), mc.estimate_angle_cdf, cases, 100_000)
+        lambda n, theta0: float(cf.angle_cdf(theta0, n)), mc.estimate_angle_cdf, cases, 300_000)
 
 
 def _gram_entry(p, q, a, b, sigma):
@@ -128,7 +128,7 @@ def _lemma_4_7() -> Statement:
         for p, q, a, b, s in [(3, 5, 0, 0, 1.0), (3, 5, 1, 3, 1.0), (7, 2, 1, 1, 1.0), (7, 2, 0, 1, 1.0)]
     )
     return Statement("Lemma 4.7", "exact", "E[A^T A] = p I, entry by entry",
-                     _gram_entry, _estimate_gram_entry, cases, 50_000)
+                     _gram_entry, _estimate_gram_entry, cases, 100_000)
 
 
 def _lemma_4_8() -> Statement:
@@ -138,7 +138,7 @@ def _lemma_4_8() -> Statement:
         cases.append(Case({"p": p, "q": q, "|x|": 1.7, "|y|": 0.6, "theta": theta},
                           dict(x=x, y=y, p=p)))
     return Statement("Lemma 4.8", "exact", "E[x^T A^T A y] = p x^T y",
-                     cf.expected_gram_bilinear, mc.estimate_gram_bilinear, tuple(cases), 50_000)
+                     cf.expected_gram_bilinear, mc.estimate_gram_bilinear, tuple(cases), 150_000)
 
 
 def _chain_cases(sigma_choices) -> tuple[Case, ...]:
@@ -159,14 +159,14 @@ def _hettinger_outer(x, y, widths, sigmas):
 def _lemma_4_9() -> Statement:
     cases = _chain_cases([([4, 6, 3], None, 4), ([5, 2, 7, 3], None, 5), ([3, 3], None, 6)])
     return Statement("Lemma 4.9", "exact", "E[x^T B B^T y] = m_{q-1} ... m_{s-1} x^T y",
-                     cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear, cases, 50_000)
+                     cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear, cases, 250_000)
 
 
 def _lemma_4_10() -> Statement:
     general = _chain_cases([([4, 6, 3], [0.7, 1.4], 7), ([5, 2, 7, 3], [0.5, 2.0, 1.1], 8)])
     statement = Statement("Lemma 4.10", "exact", "sigma-scaled Lemma 4.9",
                           cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear,
-                          general, 50_000)
+                          general, 250_000)
     return statement
 
 
@@ -174,7 +174,7 @@ def _lemma_4_10_hettinger() -> Statement:
     cases = _chain_cases([([4, 6, 3], "hettinger", 9), ([16, 8, 32, 4], "hettinger", 10)])
     return Statement("Lemma 4.10 (Hettinger scaling)", "exact",
                      "E[x^T B B^T y] = sqrt(m_{q-1} / m_s) x^T y",
-                     _hettinger_outer, mc.estimate_chain_outer_bilinear, cases, 50_000)
+                     _hettinger_outer, mc.estimate_chain_outer_bilinear, cases, 100_000)
 
 
 def _relu_chain_cases(choices) -> tuple[Case, ...]:
@@ -196,7 +196,7 @@ def _lemma_4_11() -> Statement:
     ])
     return Statement("Lemma 4.11", "exact",
                      "sum_k E[ReLU(x^T B^T e_k e_k^T B y)] = m_1...m_s |x||y|((pi-t)cos t + sin t)/pi",
-                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 100_000)
+                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 1_200_000)
 
 
 def _hettinger_relu(x, y, widths, sigmas):
@@ -210,7 +210,7 @@ def _corollary_4_12() -> Statement:
         ([3, 2, 6, 5], [1.5, 0.4, 0.9], 2.0, [0.5, 1.5], 15),
     ])
     return Statement("Corollary 4.12", "exact", "sigma-scaled Lemma 4.11 (sum over k restored)",
-                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 100_000)
+                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 400_000)
 
 
 def _corollary_4_12_hettinger() -> Statement:
@@ -227,7 +227,7 @@ def _lemma_4_18() -> Statement:
     cases = tuple(Case({"a": a}, dict(a=a)) for a in (-1.3, 0.4, 2.5))
     return Statement("Lemma 4.18", "exact", "E[ReLU(ab) | a] = |a| / sqrt(2 pi)",
                      lambda a: float(cf.expected_relu_product_given(a)),
-                     mc.estimate_relu_product_given, cases, 100_000)
+                     mc.estimate_relu_product_given, cases, 150_000)
 
 
 def _xyz_cases(s_dim, makers) -> list[tuple[dict, dict, bool]]:
@@ -259,7 +259,7 @@ def _lemma_4_19() -> Statement:
                           "" if holds else "x, y, z not orthogonal"))
     return Statement("Lemma 4.19", "exact",
                      "E[ReLU(x^T A^T u u^T A y) ReLU(x^T A^T v v^T A z)] for orthogonal x, y, z",
-                     _relu_pair_closed, mc.estimate_relu_pair, tuple(cases), 200_000)
+                     _relu_pair_closed, mc.estimate_relu_pair, tuple(cases), 1_600_000)
 
 
 def _norm_cases() -> tuple[Case, ...]:
@@ -290,7 +290,7 @@ def _lemma_a12() -> Statement:
                   for w in ([4, 5, 3, 6], [3, 6, 2], [2, 3, 4, 3, 2]))
     return Statement("Lemma A.12 (as used)", "exact",
                      "E[|B_{j,i+1}|_F^2 |B_{j-1,i}|_F^2 / (m_j m_{i-1})] = h_ij",
-                     cf.expected_frobenius_pair, mc.estimate_frobenius_pair, cases, 100_000)
+                     cf.expected_frobenius_pair, mc.estimate_frobenius_pair, cases, 1_000_000)
 
 
 def _lemma_a13() -> Statement:
@@ -301,7 +301,7 @@ def _lemma_a13() -> Statement:
                                                                                split=split)))
     return Statement("Lemma A.13 (as used)", "exact",
                      "E[w^T B_{n,j+1} B_{n,j+1}^T P B_{n,i+1} B_{n,i+1}^T v] = g_ij m_i ... m_{j-1}",
-                     cf.expected_x_form, mc.estimate_x_form, tuple(cases), 200_000)
+                     cf.expected_x_form, mc.estimate_x_form, tuple(cases), 2_400_000)
 
 
 def _double_sum_cases(sigmas) -> tuple[Case, ...]:
@@ -328,20 +328,20 @@ def _double_sum_cases(sigmas) -> tuple[Case, ...]:
 def _lemma_4_21() -> Statement:
     return Statement("Lemma 4.21", "approximation", "double sum with X ~ f_ij g_ij h_ij",
                      cf.relu_double_sum, mc.estimate_relu_double_sum, _double_sum_cases(None),
-                     200_000)
+                     1_000_000)
 
 
 def _lemma_4_21_refined() -> Statement:
     return Statement("Lemma 4.21 (refined)", "approximation",
                      "f g h with exact chi means and the k = l terms of i = j (exact at i = j = 2)",
                      cf.relu_double_sum_refined, mc.estimate_relu_double_sum,
-                     _double_sum_cases(None), 200_000)
+                     _double_sum_cases(None), 1_000_000)
 
 
 def _corollary_4_22() -> Statement:
     return Statement("Corollary 4.22", "approximation",
                      "Lemma 4.21 with the Hettinger scaling", cf.relu_double_sum,
-                     mc.estimate_relu_double_sum, _double_sum_cases("hettinger"), 200_000)
+                     mc.estimate_relu_double_sum, _double_sum_cases("hettinger"), 1_000_000)
 
 
 def _build() -> tuple[Statement, ...]:

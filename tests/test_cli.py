@@ -1,0 +1,75 @@
+"""The command line: table, JSON keys, errors, nothing half-written."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from expectations import cli, validate
+
+KEYS = {"statement", "kind", "params", "closed_form", "estimate", "stderr", "z", "rel_error",
+        "rel_error_stderr", "verdict"}
+
+
+def test_validate_one_statement_writes_table_and_json(tmp_path, capsys):
+    path = tmp_path / "rows.json"
+    code = cli.main(["validate", "--statement", "Lemma 4.18", "--samples", "20000", "--seed", "3",
+                     "--json", str(path), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Lemma 4.18" in out and "agrees" in out and "3 cases" in out
+    rows = json.loads(path.read_text())
+    assert len(rows) == 3
+    assert all(KEYS <= set(r) for r in rows)
+    assert all(r["seed"] == 3 and r["n_samples"] == 20000 for r in rows)
+
+
+def test_approximation_verdicts_report_resolution(capsys):
+    rows = validate.run([validate.registry.get("Lemma 4.20")], n_samples=50_000, seed=1)
+    q3 = [r for r in rows if r.params["q"] == 3][0]
+    assert q3.verdict == "approximation: error resolved"
+    assert q3.rel_error > 0.1  # q^2 overestimates 3 Gamma(2)^2 2 / Gamma(3/2)^2 by 17.8 %
+    broken = [r for r in rows if r.params["max|cos(x,y,z)|"] > 0][0]
+    assert broken.verdict.startswith("assumption broken")
+
+
+def test_verdict_rules():
+    assert validate.verdict("exact", True, 4.9) == "agrees"
+    assert validate.verdict("exact", True, -5.1) == "DISAGREES"
+    assert validate.verdict("exact", False, 9) == "assumption broken: error resolved"
+    assert validate.verdict("approximation", True, 1) == "approximation: error not resolved"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["validate", "--statement", "Lemma 9.9"], "unknown statement"),
+    (["validate", "--json", "/no/such/dir/x.json", "--statement", "Lemma 4.18"], "does not exist"),
+])
+def test_bad_arguments_exit_with_code_2(argv, message, capsys):
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_non_positive_sample_count_is_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["validate", "--samples", "0"])
+    assert "positive integer" in capsys.readouterr().err
+
+
+def test_failed_json_write_leaves_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "rows.json"
+    rows = validate.run([validate.registry.get("Lemma 4.18")], n_samples=100)
+
+    def broken_dump(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(validate.json, "dump", broken_dump)
+    with pytest.raises(RuntimeError):
+        validate.write_json(rows, str(path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_module_entry_point_lists_statements():
+    out = subprocess.run([sys.executable, "-m", "expectations", "validate", "--list"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "Lemma 4.21" in out and "approximation" in out

@@ -1,0 +1,76 @@
+"""Every exact statement of the registry against its Monte Carlo estimate.
+
+Each case is estimated once (fixed seed, the registry's sample size) and used
+twice: the closed form must agree (|z| < 5), and the closed form multiplied by
+1.03 must be rejected (|z| > 5), which shows the sample size can see a 3 %
+error.  Cases whose closed form is 0 have no multiplicative twin.
+"""
+
+from functools import cache
+
+import pytest
+
+from expectations import registry
+from expectations.validate import Z_THRESHOLD
+
+SEED = 20240601
+
+EXACT = [
+    pytest.param(s.label, k, id=f"{s.label} case {k + 1}")
+    for s in registry.STATEMENTS if s.kind == "exact"
+    for k, c in enumerate(s.cases) if c.assumption_holds
+]
+
+
+@cache
+def _estimate(label, k):
+    statement = registry.get(label)
+    case = statement.cases[k]
+    return statement.evaluate(case), statement.estimate(case, statement.n_samples, SEED)
+
+
+@pytest.mark.parametrize("label, k", EXACT)
+def test_exact_statement_agrees(label, k):
+    closed, est = _estimate(label, k)
+    assert abs(est.z(closed)) < Z_THRESHOLD, (closed, est)
+
+
+@pytest.mark.parametrize("label, k", EXACT)
+def test_closed_form_off_by_3_percent_is_rejected(label, k):
+    closed, est = _estimate(label, k)
+    if closed == 0:
+        pytest.skip("closed form is 0: a multiplicative error cannot move it")
+    assert abs(est.z(1.03 * closed)) > Z_THRESHOLD, (closed, est)
+
+
+def test_refined_lemma_4_21_is_exact_at_i_equal_j_equal_2():
+    """With orthogonal x, y, z and i = j = 2 the refined form has no approximation left."""
+    statement = registry.get("Lemma 4.21 (refined)")
+    (k,) = [k for k, c in enumerate(statement.cases)
+            if c.params["i"] == c.params["j"] == 2 and c.assumption_holds]
+    closed, est = _estimate(statement.label, k)
+    assert abs(est.z(closed)) < Z_THRESHOLD
+    assert abs(est.z(1.03 * closed)) > Z_THRESHOLD
+
+
+def test_every_statement_of_the_issue_is_registered():
+    labels = {s.label for s in registry.STATEMENTS}
+    for label in ["Lemma 4.3", "Lemma 4.7", "Lemma 4.8", "Lemma 4.9", "Lemma 4.10", "Lemma 4.11",
+                  "Corollary 4.12", "Lemma 4.18", "Lemma 4.19", "Lemma 4.20",
+                  "Lemma 4.20 (exact Gamma form)", "Lemma A.12 (as used)", "Lemma A.13 (as used)",
+                  "Lemma 4.21", "Corollary 4.22"]:
+        assert label in labels
+
+
+def test_registry_cases_cover_small_non_square_and_broken_assumptions():
+    for statement in registry.STATEMENTS:
+        assert statement.kind in {"exact", "approximation"}
+        assert statement.cases
+    broken = {s.label for s in registry.STATEMENTS for c in s.cases if not c.assumption_holds}
+    assert {"Lemma 4.19", "Lemma 4.20", "Lemma 4.21"} <= broken
+
+
+def test_lookup_is_case_insensitive_and_unknown_labels_are_named():
+    assert registry.get(" lemma 4.19 ").label == "Lemma 4.19"
+    with pytest.raises(ValueError, match="Lemma 9.99"):
+        registry.get("Lemma 9.99")
