@@ -192,18 +192,22 @@ def relu_times_normal(gen, n, a):
 
 
 @njit(**_JIT)
-def relu_pair(gen, n, q, x, y, z, u, v):
-    """Lemma 4.19: ReLU(x^T A^T u u^T A y) ReLU(x^T A^T v v^T A z), A q x len(x)."""
+def _images(gen, q, x, y, z, buf):
+    """Draw a standard normal q x len(x) matrix A into ``buf``; return Ax, Ay, Az."""
     dims = np.array([x.size, q], np.int64)
     offsets = _chain_offsets(dims)
-    buf = np.empty(offsets[-1])
-    ones = np.ones(1)
+    _fill_chain(gen, np.ones(1), offsets, buf)
+    return (_apply(buf, offsets, dims, 1, x), _apply(buf, offsets, dims, 1, y),
+            _apply(buf, offsets, dims, 1, z))
+
+
+@njit(**_JIT)
+def relu_pair(gen, n, q, x, y, z, u, v):
+    """Lemma 4.19: ReLU(x^T A^T u u^T A y) ReLU(x^T A^T v v^T A z), A q x len(x)."""
+    buf = np.empty(q * x.size)
     out = np.empty((n, 1))
     for s in range(n):
-        _fill_chain(gen, ones, offsets, buf)
-        ax = _apply(buf, offsets, dims, 1, x)
-        ay = _apply(buf, offsets, dims, 1, y)
-        az = _apply(buf, offsets, dims, 1, z)
+        ax, ay, az = _images(gen, q, x, y, z, buf)
         ux, vx = _dot(u, ax), _dot(v, ax)
         out[s, 0] = max(ux * _dot(u, ay), 0.0) * max(vx * _dot(v, az), 0.0)
     return out
@@ -212,16 +216,10 @@ def relu_pair(gen, n, q, x, y, z, u, v):
 @njit(**_JIT)
 def norm_product(gen, n, q, x, y, z):
     """Lemma 4.20: ||Ax||^2 ||Ay|| ||Az||, A q x len(x)."""
-    dims = np.array([x.size, q], np.int64)
-    offsets = _chain_offsets(dims)
-    buf = np.empty(offsets[-1])
-    ones = np.ones(1)
+    buf = np.empty(q * x.size)
     out = np.empty((n, 1))
     for s in range(n):
-        _fill_chain(gen, ones, offsets, buf)
-        ax = _apply(buf, offsets, dims, 1, x)
-        ay = _apply(buf, offsets, dims, 1, y)
-        az = _apply(buf, offsets, dims, 1, z)
+        ax, ay, az = _images(gen, q, x, y, z, buf)
         out[s, 0] = _dot(ax, ax) * np.sqrt(_dot(ay, ay)) * np.sqrt(_dot(az, az))
     return out
 
