@@ -26,10 +26,10 @@ CHUNK_SIZE = 2048
 Kernel = Callable[..., np.ndarray]
 
 
-def chunk_sizes(n_samples: int) -> list[int]:
+def chunk_sizes(n_samples: int, chunk_size: int = CHUNK_SIZE) -> list[int]:
     """The sizes of the chunks ``n_samples`` is cut into."""
-    full, rest = divmod(n_samples, CHUNK_SIZE)
-    return [CHUNK_SIZE] * full + ([rest] if rest else [])
+    full, rest = divmod(n_samples, chunk_size)
+    return [chunk_size] * full + ([rest] if rest else [])
 
 
 def chunk_generators(seed: int, n_chunks: int) -> list[np.random.Generator]:
@@ -49,15 +49,17 @@ def run_chunked(
     n_samples: int,
     seed: int,
     executor: Executor | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> SampleMoments:
-    """Run ``kernel(generator, chunk_size, *args)`` over all chunks and merge.
+    """Run ``kernel(generator, size, *args)`` over all chunks and merge.
 
-    The kernel returns an ``(chunk_size, K)`` array of independent samples.
+    The kernel returns a ``(size, K)`` array of independent samples.  The
+    chunk size is fixed by the caller (per estimator), never by the machine.
     """
     n_samples = positive_int("n_samples", n_samples)
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    sizes = chunk_sizes(n_samples)
+    sizes = chunk_sizes(n_samples, chunk_size)
     generators = chunk_generators(int(seed), len(sizes))
 
     def one_chunk(c: int) -> SampleMoments:

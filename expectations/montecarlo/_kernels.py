@@ -277,3 +277,168 @@ def relu_double_sum(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
         alpha_j = _relu_dot(bx, bz)
         out[s, 0] = alpha_i * alpha_j * _x_form(buf, offsets, dims, i, j, w, P, v)
     return out
+
+
+# ------------------------------------------------------------------ networks
+# Monte Carlo over symmetric Hettinger initializations (P_i = N_i, no bias):
+# one sample is one network; the data set is fixed.
+
+#: Columns of :func:`network_derivatives`.
+NETWORK_COLUMNS = ("first_derivative", "theorem_4_13", "theorem_4_13_exact_first_layer",
+                   "second_derivative", "lemma_4_16_first_sum", "lemma_4_16_second_sum",
+                   "theorem_4_24")
+
+
+@njit(**_JIT)
+def _rows_apply(buf, offset, rows, cols, vectors):
+    """Each row v of ``vectors`` (s x cols) mapped to A v, A = buf[offset:] as rows x cols."""
+    s = vectors.shape[0]
+    out = np.zeros((s, rows))
+    for k in range(s):
+        for r in range(rows):
+            acc = 0.0
+            base = offset + r * cols
+            for c in range(cols):
+                acc += buf[base + c] * vectors[k, c]
+            out[k, r] = acc
+    return out
+
+
+@njit(**_JIT)
+def _masked_gradient_apply(gp, gn, x, vectors):
+    """Per sample k: G_P (pos_k * v_k) + G_N (neg_k * v_k), pos/neg the signs of x_k."""
+    s, rows = vectors.shape[0], gp.shape[0]
+    out = np.zeros((s, rows))
+    for k in range(s):
+        for r in range(rows):
+            acc = 0.0
+            for c in range(gp.shape[1]):
+                if x[k, c] > 0:
+                    acc += gp[r, c] * vectors[k, c]
+                elif x[k, c] < 0:
+                    acc += gn[r, c] * vectors[k, c]
+            out[k, r] = acc
+    return out
+
+
+@njit(**_JIT)
+def _relu_outer(delta, x, sign, scale):
+    """scale * sum_k delta_k ReLU(sign * x_k)^T, in a fixed summation order."""
+    out = np.zeros((delta.shape[1], x.shape[1]))
+    for k in range(delta.shape[0]):
+        for c in range(x.shape[1]):
+            v = sign * x[k, c]
+            if v > 0:
+                for r in range(delta.shape[1]):
+                    out[r, c] += delta[k, r] * v
+    return out * scale
+
+
+@njit(**_JIT)
+def _output_loss_derivatives(out, targets, loss_code):
+    """Per-sample gradient and Hessian of MSE (code 0, ||x - y||^2 / d) or softmax cross-entropy (1)."""
+    s, d = out.shape
+    grad = np.zeros((s, d))
+    hess = np.zeros((s, d, d))
+    for k in range(s):
+        if loss_code == 0:
+            for p in range(d):
+                grad[k, p] = 2.0 * (out[k, p] - targets[k, p]) / d
+                hess[k, p, p] = 2.0 / d
+        else:
+            top = out[k].max()
+            prob = np.exp(out[k] - top)
+            prob /= prob.sum()
+            t = targets[k].sum()
+            for p in range(d):
+                grad[k, p] = t * prob[p] - targets[k, p]
+                for q in range(d):
+                    hess[k, p, q] = t * ((prob[p] if p == q else 0.0) - prob[p] * prob[q])
+    return grad, hess
+
+
+@njit(**_JIT)
+def network_derivatives(gen, n, dims, inputs, targets, loss_code, arccos_gram, relu_gram,
+                        c_sum, c_first, phi_sum, psi_sum):
+    """Per Hettinger network: L_M'(0), Theorem 4.13 (as printed and with the exact layer-1
+    alpha), L_M''(0), the two sums of Lemma 4.16, Theorem 4.24 (corrected reading), each
+    with the network's own output gradients and Hessians; see NETWORK_COLUMNS."""
+    n_layers = dims.size - 1
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    sigmas = np.empty(n_layers)
+    for t in range(n_layers):
+        sigmas[t] = (dims[t] * dims[t + 1]) ** -0.25
+    s = inputs.shape[0]
+    norms = np.sqrt((inputs * inputs).sum(axis=1))
+    out = np.empty((n, 7))
+    for sample in range(n):
+        _fill_chain(gen, sigmas, offsets, buf)
+        acts = [inputs.copy()]
+        for t in range(1, n_layers + 1):
+            acts.append(_rows_apply(buf, offsets[t - 1], dims[t], dims[t - 1], acts[t - 1]))
+        grad, hess = _output_loss_derivatives(acts[n_layers], targets, loss_code)
+        # backpropagation: parameter gradients of L_M for P_t and N_t
+        gps = []  # stored from the last layer down: gps[n_layers - t] belongs to layer t
+        gns = []
+        delta = grad
+        for t in range(n_layers, 0, -1):
+            x = acts[t - 1]
+            gps.append(_relu_outer(delta, x, 1.0, 1.0 / s))
+            gns.append(_relu_outer(delta, x, -1.0, -1.0 / s))
+            back = np.zeros((s, dims[t - 1]))
+            for k in range(s):
+                for c in range(dims[t - 1]):
+                    if x[k, c] != 0:
+                        acc = 0.0
+                        for r in range(dims[t]):
+                            acc += delta[k, r] * buf[offsets[t - 1] + r * dims[t - 1] + c]
+                        back[k, c] = acc
+            delta = back
+        # forward mode in lambda
+        dx = np.zeros_like(inputs)
+        ddx = np.zeros_like(inputs)
+        for t in range(1, n_layers + 1):
+            x = acts[t - 1]
+            wdx = _rows_apply(buf, offsets[t - 1], dims[t], dims[t - 1], dx * (x != 0))
+            wddx = _rows_apply(buf, offsets[t - 1], dims[t], dims[t - 1], ddx * (x != 0))
+            gp, gn = gps[n_layers - t], gns[n_layers - t]
+            gx = _masked_gradient_apply(gp, gn, x, x)
+            gdx = _masked_gradient_apply(gp, gn, x, dx)
+            dx = wdx - gx
+            ddx = wddx - 2.0 * gdx
+        first = 0.0
+        first_sum = 0.0
+        second_sum = 0.0
+        for k in range(s):
+            first += _dot(grad[k], dx[k])
+            first_sum += _dot(grad[k], ddx[k])
+            second_sum += _dot(dx[k], _matvec(hess[k], dx[k]))
+        # Theorem 4.13 with this network's output gradients
+        gram_k = 0.0
+        gram_a = 0.0
+        for k in range(s):
+            for m in range(s):
+                gg = _dot(grad[k], grad[m])
+                gram_k += gg * arccos_gram[k, m]
+                gram_a += gg * relu_gram[k, m]
+        # Theorem 4.24, factorised: u = sum_l |x^l| dL^l
+        u = np.zeros(grad.shape[1])
+        for k in range(s):
+            u += norms[k] * grad[k]
+        quad = 0.0
+        trace = 0.0
+        for k in range(s):
+            quad += norms[k] ** 2 * _dot(u, _matvec(hess[k], u))
+            tr = 0.0
+            for p in range(grad.shape[1]):
+                tr += hess[k, p, p]
+            trace += norms[k] ** 2 * tr
+        out[sample, 0] = first / s
+        out[sample, 1] = -c_sum * gram_k / s**2
+        out[sample, 2] = -((c_sum - c_first) * gram_k + c_first * gram_a) / s**2
+        out[sample, 3] = (first_sum + second_sum) / s
+        out[sample, 4] = first_sum / s
+        out[sample, 5] = second_sum / s
+        out[sample, 6] = (phi_sum * quad + psi_sum * trace * _dot(u, u)) / (np.pi**2 * s**3)
+    return out
