@@ -28,7 +28,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.json:
         validate.write_json(rows, args.json)
         print(f"wrote {args.json}")
-    return 1 if any(r.verdict == "DISAGREES" for r in rows) else 0
+    return 1 if any(r.verdict in ("DISAGREES", "IDENTITY FAILS") for r in rows) else 0
 
 
 def _positive(text: str) -> int:

@@ -97,6 +97,11 @@ class SampleMoments:
         )
         return SampleMoments(n, mean, comoment)
 
+    def select(self, columns) -> SampleMoments:
+        """The moments of a subset of the components, in the given order."""
+        idx = np.asarray(columns)
+        return SampleMoments(self.count, self.mean[idx], self.comoment[np.ix_(idx, idx)])
+
     @property
     def covariance(self) -> np.ndarray:
         """Sample covariance matrix (denominator count - 1)."""

@@ -1,5 +1,6 @@
 """Run the registry: closed form beside Monte Carlo estimate, with a verdict.
 
+An identity *holds* when both sides agree to :data:`IDENTITY_TOLERANCE` relative.
 An exact statement whose assumptions hold *agrees* when |z| < :data:`Z_THRESHOLD`.
 For approximations (and exact statements whose assumptions a case breaks on
 purpose) the relative error of the closed form against the estimate is
@@ -23,6 +24,8 @@ from .registry import Case, Statement
 
 #: |z| below this counts as agreement.
 Z_THRESHOLD = 5.0
+#: Relative difference below which an identity holds (rounding only).
+IDENTITY_TOLERANCE = 1e-10
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Row:
     kind: str
     params: dict
     closed_form: float
+    closed_form_stderr: float | None
     estimate: float
     stderr: float
     n_samples: int
@@ -44,8 +48,12 @@ class Row:
     note: str
 
 
-def verdict(kind: str, assumption_holds: bool, z: float) -> str:
-    """The verdict for a case, from the statement's kind and the z-score."""
+def verdict(kind: str, assumption_holds: bool, z: float, rel_error: float | None = None) -> str:
+    """The verdict for a case, from the statement's kind and the z-score (or, for
+    identities, the relative difference)."""
+    if kind == "identity":
+        holds = rel_error is not None and abs(rel_error) < IDENTITY_TOLERANCE
+        return "identity holds" if holds else "IDENTITY FAILS"
     agrees = abs(z) < Z_THRESHOLD
     if kind == "exact" and assumption_holds:
         return "agrees" if agrees else "DISAGREES"
@@ -57,14 +65,25 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
              executor=None) -> Row:
     """Evaluate one case of one statement."""
     n = statement.n_samples if n_samples is None else n_samples
-    closed = statement.evaluate(case)
-    est = statement.estimate(case, n, seed, executor)
-    z = est.z(closed)
-    rel, rel_se = est.relative_error(closed)
+    if statement.paired:
+        moments = statement.estimate(case, n, seed, executor)
+        est, rhs = moments.estimate(0, seed), moments.estimate(1, seed)
+        closed, closed_se = rhs.mean, rhs.stderr
+        c = moments.covariance
+        diff_se = math.sqrt(max(c[0, 0] + c[1, 1] - 2 * c[0, 1], 0.0) / moments.count)
+        z = (est.mean - closed) / diff_se if diff_se > 0 else (0.0 if est.mean == closed else math.inf)
+        ratio = moments.ratio(1, 0) if est.mean != 0 else None
+        rel, rel_se = (ratio.mean - 1, ratio.stderr) if ratio else (math.nan, math.nan)
+    else:
+        closed, closed_se = statement.evaluate(case), None
+        est = statement.estimate(case, n, seed, executor)
+        z = est.z(closed)
+        rel, rel_se = est.relative_error(closed)
     finite = closed != 0 and math.isfinite(rel)  # relative to a zero closed form is meaningless
-    return Row(statement.label, statement.kind, case.params, closed, est.mean, est.stderr,
-               est.n_samples, seed, z, rel if finite else None, rel_se if finite else None,
-               verdict(statement.kind, case.assumption_holds, z), case.note)
+    rel, rel_se = (rel, rel_se) if finite else (None, None)
+    return Row(statement.label, statement.kind, case.params, closed, closed_se, est.mean, est.stderr,
+               est.n_samples, seed, z, rel, rel_se,
+               verdict(statement.kind, case.assumption_holds, z, rel), case.note)
 
 
 def run(statements: Iterable[Statement] | None = None, n_samples: int | None = None,
@@ -95,8 +114,15 @@ def format_table(rows: list[Row]) -> str:
     header = ("statement", "params", "closed form", "estimate ± SE", "z", "rel. error ± SE", "verdict")
     lines = [header]
     for r in rows:
-        rel = "" if r.rel_error is None else f"{r.rel_error:+.2%} ± {r.rel_error_stderr:.2%}"
-        lines.append((r.statement, _params(r.params), _num(r.closed_form),
+        if r.rel_error is None:
+            rel = ""
+        elif r.kind == "identity":
+            rel = f"{r.rel_error:+.1e}"
+        else:
+            rel = f"{r.rel_error:+.2%} ± {r.rel_error_stderr:.2%}"
+        closed = _num(r.closed_form) + ("" if r.closed_form_stderr is None
+                                         else f" ± {r.closed_form_stderr:.2g}")
+        lines.append((r.statement, _params(r.params), closed,
                       f"{r.estimate:.5g} ± {r.stderr:.2g}", f"{r.z:+.2f}", rel, r.verdict))
     widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
     out = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]

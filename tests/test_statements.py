@@ -11,7 +11,7 @@ from functools import cache
 import pytest
 
 from expectations import registry
-from expectations.validate import Z_THRESHOLD
+from expectations.validate import Z_THRESHOLD, run_case
 
 SEED = 20240601
 
@@ -64,10 +64,22 @@ def test_every_statement_of_the_issue_is_registered():
 
 def test_registry_cases_cover_small_non_square_and_broken_assumptions():
     for statement in registry.STATEMENTS:
-        assert statement.kind in {"exact", "approximation"}
+        assert statement.kind in registry.KINDS
         assert statement.cases
     broken = {s.label for s in registry.STATEMENTS for c in s.cases if not c.assumption_holds}
-    assert {"Lemma 4.19", "Lemma 4.20", "Lemma 4.21"} <= broken
+    assert {"Lemma 4.19", "Lemma 4.20", "Lemma 4.21", "Lemma 4.17", "Theorem 4.13", "Theorem 4.24"} <= broken
+
+
+IDENTITIES = [pytest.param(s.label, k, id=f"{s.label} case {k + 1}")
+              for s in registry.STATEMENTS if s.kind == "identity" for k in range(len(s.cases))]
+
+
+@pytest.mark.parametrize("label, k", IDENTITIES)
+def test_identity_holds_network_by_network(label, k):
+    statement = registry.get(label)
+    row = run_case(statement, statement.cases[k], seed=SEED)
+    assert row.verdict == "identity holds"
+    assert abs(row.rel_error) < 1e-10
 
 
 def test_lookup_is_case_insensitive_and_unknown_labels_are_named():

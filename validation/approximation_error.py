@@ -26,8 +26,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from expectations import closed_forms as cf  # noqa: E402
+from expectations import lemma_statements  # noqa: E402
 from expectations import montecarlo as mc  # noqa: E402
-from expectations import registry  # noqa: E402
 
 
 def lemma_4_20_rows():
@@ -55,7 +55,7 @@ def lemma_4_21_rows(n_samples, seed, widths_list, pairs):
     out = []
     for m in widths_list:
         widths = [4, m, m, m, 4]
-        side = registry._output_side(4, 60)
+        side = lemma_statements.output_side(4, 60)
         for i, j in pairs:
             est = mc.estimate_relu_double_sum(x, y, z, side["w"], side["v"], side["P"], widths, i, j,
                                               n_samples, seed, sigmas="hettinger")

@@ -335,8 +335,11 @@ def _relu_outer(delta, x, sign, scale):
 
 
 @njit(**_JIT)
-def _output_loss_derivatives(out, targets, loss_code):
-    """Per-sample gradient and Hessian of MSE (code 0, ||x - y||^2 / d) or softmax cross-entropy (1)."""
+def _output_loss_derivatives(out, targets, loss_code, fixed_hessians):
+    """Per-sample gradient and Hessian of MSE (code 0, ||x - y||^2 / d), softmax cross-entropy
+    (1), or fixed ones that do not depend on the network (2: ``targets`` holds the gradients)."""
+    if loss_code == 2:
+        return targets.copy(), fixed_hessians.copy()
     s, d = out.shape
     grad = np.zeros((s, d))
     hess = np.zeros((s, d, d))
@@ -358,7 +361,7 @@ def _output_loss_derivatives(out, targets, loss_code):
 
 
 @njit(**_JIT)
-def network_derivatives(gen, n, dims, inputs, targets, loss_code, arccos_gram, relu_gram,
+def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians, arccos_gram, relu_gram,
                         c_sum, c_first, phi_sum, psi_sum):
     """Per Hettinger network: L_M'(0), Theorem 4.13 (as printed and with the exact layer-1
     alpha), L_M''(0), the two sums of Lemma 4.16, Theorem 4.24 (corrected reading), each
@@ -377,7 +380,7 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, arccos_gram, r
         acts = [inputs.copy()]
         for t in range(1, n_layers + 1):
             acts.append(_rows_apply(buf, offsets[t - 1], dims[t], dims[t - 1], acts[t - 1]))
-        grad, hess = _output_loss_derivatives(acts[n_layers], targets, loss_code)
+        grad, hess = _output_loss_derivatives(acts[n_layers], targets, loss_code, fixed_hessians)
         # backpropagation: parameter gradients of L_M for P_t and N_t
         gps = []  # stored from the last layer down: gps[n_layers - t] belongs to layer t
         gns = []

@@ -64,25 +64,44 @@ def _loss_code(loss: Loss) -> int:
     raise ValueError(f"Monte Carlo over initializations supports mse and cross-entropy, not {loss.name}")
 
 
-def sample_initializations(widths, inputs, targets, loss: str | Loss = "mse", n_networks: int = 200,
-                           seed: int = 0, executor: Executor | None = None) -> InitializationSample:
-    """Draw ``n_networks`` Hettinger networks and return the moments of every column."""
+def sample_initializations(widths, inputs, targets=None, loss: str | Loss = "mse", n_networks: int = 200,
+                           seed: int = 0, executor: Executor | None = None, output_gradients=None,
+                           hessians=None) -> InitializationSample:
+    """Draw ``n_networks`` Hettinger networks and return the moments of every column.
+
+    Either ``targets`` and ``loss`` (the output gradients and Hessians are each
+    network's own), or ``output_gradients`` (s, d_n) and ``hessians`` (s, d_n, d_n)
+    held fixed: the thesis's assumption that they are independent of the weights.
+    """
     d = _checks.widths("widths", widths)
     x = _checks.finite_array("inputs", inputs, ndim=2)
-    y = _checks.finite_array("targets", targets)
-    if y.ndim == 1:
-        y = y[:, None]
+    s = x.shape[0]
     if x.shape[1] != d[0]:
         raise ValueError(f"inputs have {x.shape[1]} columns but widths start with d_0 = {d[0]}")
-    if y.shape != (x.shape[0], d[-1]):
-        raise ValueError(f"targets must have shape (s, d_n) = ({x.shape[0]}, {d[-1]}), got {y.shape}")
-    if x.shape[0] < 2:
+    if s < 2:
         raise ValueError("the data set has one sample; need at least 2")
-    code = _loss_code(get_loss(loss))
+    if output_gradients is not None:
+        if targets is not None or hessians is None:
+            raise ValueError("give either targets (with a loss) or output_gradients with hessians")
+        y = _checks.finite_array("output_gradients", output_gradients, ndim=2)
+        fixed = _checks.finite_array("hessians", hessians, ndim=3)
+        if fixed.shape != (s, d[-1], d[-1]):
+            raise ValueError(f"hessians must have shape (s, d_n, d_n) = ({s}, {d[-1]}, {d[-1]}), "
+                             f"got {fixed.shape}")
+        code, name = 2, "output_gradients"
+    else:
+        if targets is None:
+            raise ValueError("targets are required unless output_gradients and hessians are given")
+        y = _checks.finite_array("targets", targets)
+        y = y[:, None] if y.ndim == 1 else y
+        code, name = _loss_code(get_loss(loss)), "targets"
+        fixed = np.zeros((1, 1, 1))
+    if y.shape != (s, d[-1]):
+        raise ValueError(f"{name} must have shape (s, d_n) = ({s}, {d[-1]}), got {y.shape}")
     c = layer_coefficients_4_13(d)
     phi, psi = theorem_4_24_coefficients(d)
-    args = (d, np.ascontiguousarray(x), np.ascontiguousarray(y), code, arccos_gram(x), relu_gram(x),
-            float(c.sum()), float(c[0]), phi, psi)
+    args = (d, np.ascontiguousarray(x), np.ascontiguousarray(y), code, np.ascontiguousarray(fixed),
+            arccos_gram(x), relu_gram(x), float(c.sum()), float(c[0]), phi, psi)
     moments = run_chunked(network_derivatives, args, n_networks, seed, executor,
                           chunk_size=NETWORKS_PER_CHUNK)
     return InitializationSample(moments, seed)

@@ -1,0 +1,306 @@
+"""The random-matrix statements of Chapter 4 (Lemmas 4.3-4.21, Corollaries
+4.12 and 4.22, Hettinger's A.12 and A.13 as used), with their cases."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import closed_forms as cf
+from . import montecarlo as mc
+from .statement import Case, Statement
+
+# ---------------------------------------------------------------- case inputs
+
+def _rng(tag: int) -> np.random.Generator:
+    return np.random.default_rng([20201, tag])
+
+
+def _orthogonal(dim: int, norms, tag: int) -> list[np.ndarray]:
+    """Mutually orthogonal vectors in R^dim with the given norms (fixed by ``tag``)."""
+    q, _ = np.linalg.qr(_rng(tag).normal(size=(dim, len(norms))))
+    return [q[:, k] * norms[k] for k in range(len(norms))]
+
+
+def _correlated(dim: int, norms, cos: float, tag: int) -> list[np.ndarray]:
+    """Vectors with pairwise cosine ``cos`` (not orthogonal) and the given norms."""
+    k = len(norms)
+    gram = (1 - cos) * np.eye(k) + cos * np.ones((k, k))
+    chol = np.linalg.cholesky(gram)  # rows are unit vectors in R^k with Gram matrix ``gram``
+    basis = np.column_stack(_orthogonal(dim, [1.0] * k, tag))
+    return [basis @ chol[r] * norms[r] for r in range(k)]
+
+
+def _at_angle(dim: int, norms, theta: float, tag: int) -> list[np.ndarray]:
+    """Two vectors in R^dim at angle ``theta``."""
+    e1, e2 = _orthogonal(dim, [1.0, 1.0], tag)
+    return [norms[0] * e1, norms[1] * (np.cos(theta) * e1 + np.sin(theta) * e2)]
+
+
+def _r(value: float) -> float:
+    return float(np.round(value, 4))
+
+
+def _max_cos(*vectors) -> float:
+    cos = [abs(a @ b) / (np.linalg.norm(a) * np.linalg.norm(b))
+           for k, a in enumerate(vectors) for b in vectors[k + 1:]]
+    return _r(max(cos))
+
+
+def output_side(m_n: int, tag: int) -> dict:
+    """w, v and a symmetric P for the X of Lemmas A.13 and 4.21."""
+    rng = _rng(tag)
+    w, v = rng.normal(size=m_n), rng.normal(size=m_n)
+    a = rng.normal(size=(m_n, m_n))
+    return dict(w=w, v=v, P=(a + a.T) / 2 + m_n * np.eye(m_n) / 2)
+
+
+# ---------------------------------------------------------------- statements
+
+def _lemma_4_3() -> Statement:
+    cases = tuple(
+        Case({"n": n, "theta0": _r(t)}, dict(n=n, theta0=t))
+        for n, t in [(2, np.pi / 4), (3, np.pi / 3), (15, 1.3), (100, 1.5)]
+    )
+    return Statement(
+        "Lemma 4.3", "exact",
+        "angle between independent Gaussian vectors has pdf ~ sin^(n-2); checked through its CDF",
+        lambda n, theta0: float(cf.angle_cdf(theta0, n)), mc.estimate_angle_cdf, cases, 300_000)
+
+
+def _gram_entry(p, q, a, b, sigma):
+    return float(cf.expected_gram(p, q, sigma)[a, b])
+
+
+def _estimate_gram_entry(p, q, a, b, sigma, **run):
+    e = np.eye(q)
+    return mc.estimate_gram_bilinear(e[a], e[b], p, sigma=sigma, **run)
+
+
+def _lemma_4_7() -> Statement:
+    cases = tuple(
+        Case({"p": p, "q": q, "entry": [a + 1, b + 1], "sigma": s}, dict(p=p, q=q, a=a, b=b, sigma=s))
+        for p, q, a, b, s in [(3, 5, 0, 0, 1.0), (3, 5, 1, 3, 1.0), (7, 2, 1, 1, 1.0), (7, 2, 0, 1, 1.0)]
+    )
+    return Statement("Lemma 4.7", "exact", "E[A^T A] = p I, entry by entry",
+                     _gram_entry, _estimate_gram_entry, cases, 100_000)
+
+
+def _lemma_4_8() -> Statement:
+    cases = []
+    for p, q, theta, tag in [(3, 5, 1.0, 1), (8, 3, 2.5, 2), (1, 4, 0.3, 3)]:
+        x, y = _at_angle(q, [1.7, 0.6], theta, tag)
+        cases.append(Case({"p": p, "q": q, "|x|": 1.7, "|y|": 0.6, "theta": theta},
+                          dict(x=x, y=y, p=p)))
+    return Statement("Lemma 4.8", "exact", "E[x^T A^T A y] = p x^T y",
+                     cf.expected_gram_bilinear, mc.estimate_gram_bilinear, tuple(cases), 150_000)
+
+
+def _chain_cases(sigma_choices) -> tuple[Case, ...]:
+    cases = []
+    for widths, sigmas, tag in sigma_choices:
+        x, y = _at_angle(widths[-1], [1.3, 2.1], 0.8, tag)
+        label = sigmas if isinstance(sigmas, str) or sigmas is None else [_r(s) for s in sigmas]
+        cases.append(Case({"widths": widths, "sigmas": label, "|x|": 1.3, "|y|": 2.1, "theta": 0.8},
+                          dict(x=x, y=y, widths=widths, sigmas=sigmas)))
+    return tuple(cases)
+
+
+def _hettinger_outer(x, y, widths, sigmas):
+    """The printed Hettinger form of Lemma 4.10: sqrt(m_{q-1}) / sqrt(m_s) x^T y."""
+    return cf.hettinger_chain_factor(widths) * float(np.asarray(x) @ np.asarray(y))
+
+
+def _lemma_4_9() -> Statement:
+    cases = _chain_cases([([4, 6, 3], None, 4), ([5, 2, 7, 3], None, 5), ([3, 3], None, 6)])
+    return Statement("Lemma 4.9", "exact", "E[x^T B B^T y] = m_{q-1} ... m_{s-1} x^T y",
+                     cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear, cases, 250_000)
+
+
+def _lemma_4_10() -> Statement:
+    general = _chain_cases([([4, 6, 3], [0.7, 1.4], 7), ([5, 2, 7, 3], [0.5, 2.0, 1.1], 8)])
+    statement = Statement("Lemma 4.10", "exact", "sigma-scaled Lemma 4.9",
+                          cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear,
+                          general, 250_000)
+    return statement
+
+
+def _lemma_4_10_hettinger() -> Statement:
+    cases = _chain_cases([([4, 6, 3], "hettinger", 9), ([16, 8, 32, 4], "hettinger", 10)])
+    return Statement("Lemma 4.10 (Hettinger scaling)", "exact",
+                     "E[x^T B B^T y] = sqrt(m_{q-1} / m_s) x^T y",
+                     _hettinger_outer, mc.estimate_chain_outer_bilinear, cases, 100_000)
+
+
+def _relu_chain_cases(choices) -> tuple[Case, ...]:
+    cases = []
+    for widths, sigmas, theta, norms, tag in choices:
+        x, y = _at_angle(widths[0], norms, theta, tag)
+        label = sigmas if isinstance(sigmas, str) or sigmas is None else [_r(s) for s in sigmas]
+        cases.append(Case({"widths": widths, "sigmas": label, "|x|": norms[0], "|y|": norms[1],
+                           "theta": _r(theta)},
+                          dict(x=x, y=y, widths=widths, sigmas=sigmas)))
+    return tuple(cases)
+
+
+def _lemma_4_11() -> Statement:
+    cases = _relu_chain_cases([
+        ([5, 7, 4], None, 1.1, [1.0, 2.0], 11),
+        ([3, 2, 6, 5], None, 2.8, [0.5, 1.5], 12),
+        ([8, 8], None, 0.05, [1.0, 1.0], 13),
+    ])
+    return Statement("Lemma 4.11", "exact",
+                     "sum_k E[ReLU(x^T B^T e_k e_k^T B y)] = m_1...m_s |x||y|((pi-t)cos t + sin t)/pi",
+                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 1_200_000)
+
+
+def _hettinger_relu(x, y, widths, sigmas):
+    """The printed Hettinger form of Corollary 4.12: sqrt(m_s / m_0) |x||y| (...) / pi."""
+    return float(np.sqrt(widths[-1] / widths[0])) * cf.arccos_kernel(x, y)
+
+
+def _corollary_4_12() -> Statement:
+    cases = _relu_chain_cases([
+        ([5, 7, 4], [0.6, 1.3], 1.1, [1.0, 2.0], 14),
+        ([3, 2, 6, 5], [1.5, 0.4, 0.9], 2.0, [0.5, 1.5], 15),
+    ])
+    return Statement("Corollary 4.12", "exact", "sigma-scaled Lemma 4.11 (sum over k restored)",
+                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 400_000)
+
+
+def _corollary_4_12_hettinger() -> Statement:
+    cases = _relu_chain_cases([
+        ([5, 7, 4], "hettinger", 1.1, [1.0, 2.0], 16),
+        ([8, 32, 16, 2], "hettinger", 0.4, [2.0, 0.7], 17),
+    ])
+    return Statement("Corollary 4.12 (Hettinger scaling)", "exact",
+                     "sum_k E[ReLU(...)] = sqrt(m_s / m_0) |x||y|((pi-t)cos t + sin t)/pi",
+                     _hettinger_relu, mc.estimate_relu_chain_sum, cases, 100_000)
+
+
+def _lemma_4_18() -> Statement:
+    cases = tuple(Case({"a": a}, dict(a=a)) for a in (-1.3, 0.4, 2.5))
+    return Statement("Lemma 4.18", "exact", "E[ReLU(ab) | a] = |a| / sqrt(2 pi)",
+                     lambda a: float(cf.expected_relu_product_given(a)),
+                     mc.estimate_relu_product_given, cases, 150_000)
+
+
+def _xyz_cases(s_dim, makers) -> list[tuple[dict, dict, bool]]:
+    out = []
+    for kind, tag in makers:
+        norms = [1.2, 0.8, 1.5]
+        if kind == "orthogonal":
+            x, y, z = _orthogonal(s_dim, norms, tag)
+        else:
+            x, y, z = _correlated(s_dim, norms, kind, tag)
+        params = {"s": s_dim, "|x|,|y|,|z|": norms, "max|cos(x,y,z)|": _max_cos(x, y, z)}
+        out.append((params, dict(x=x, y=y, z=z), kind == "orthogonal"))
+    return out
+
+
+def _relu_pair_closed(x, y, z, u, v):
+    return cf.expected_relu_pair(x, y, z, u, v, check_orthogonal=False)
+
+
+def _lemma_4_19() -> Statement:
+    cases = []
+    for q, s_dim, theta, cos, tag in [(4, 3, 1.0, "orthogonal", 21), (6, 5, 2.2, "orthogonal", 22),
+                                      (2, 3, 0.0, "orthogonal", 23), (4, 3, 1.0, 0.3, 24),
+                                      (4, 3, 1.0, 0.7, 25)]:
+        [(params, xyz, holds)] = _xyz_cases(s_dim, [(cos, tag)])
+        u, v = _at_angle(q, [0.9, 1.4], theta, tag)
+        params.update({"q": q, "|u|": 0.9, "|v|": 1.4, "theta(u,v)": _r(theta)})
+        cases.append(Case(params, dict(**xyz, u=u, v=v), holds,
+                          "" if holds else "x, y, z not orthogonal"))
+    return Statement("Lemma 4.19", "exact",
+                     "E[ReLU(x^T A^T u u^T A y) ReLU(x^T A^T v v^T A z)] for orthogonal x, y, z",
+                     _relu_pair_closed, mc.estimate_relu_pair, tuple(cases), 1_600_000)
+
+
+def _norm_cases() -> tuple[Case, ...]:
+    cases = []
+    for q, s_dim, cos, tag in [(3, 3, "orthogonal", 31), (8, 5, "orthogonal", 32),
+                               (32, 4, "orthogonal", 33), (8, 5, 0.5, 34)]:
+        [(params, xyz, holds)] = _xyz_cases(s_dim, [(cos, tag)])
+        params["q"] = q
+        cases.append(Case(params, dict(**xyz, q=q), holds, "" if holds else "x, y, z not orthogonal"))
+    return tuple(cases)
+
+
+def _lemma_4_20_exact() -> Statement:
+    return Statement("Lemma 4.20 (exact Gamma form)", "exact",
+                     "E[|Ax|^2 |Ay| |Az|] = |x|^2|y||z| q (sqrt2 Gamma((q+1)/2)/Gamma(q/2))^2",
+                     lambda x, y, z, q: cf.expected_norm_product(x, y, z, q, check_orthogonal=False),
+                     mc.estimate_norm_product, _norm_cases(), 200_000)
+
+
+def _lemma_4_20() -> Statement:
+    return Statement("Lemma 4.20", "approximation", "E[|Ax|^2 |Ay| |Az|] ~ |x|^2 |y| |z| q^2",
+                     lambda x, y, z, q: cf.expected_norm_product_q2(x, y, z, q, check_orthogonal=False),
+                     mc.estimate_norm_product, _norm_cases(), 200_000)
+
+
+def _lemma_a12() -> Statement:
+    cases = tuple(Case({"widths (m_{i-1}..m_j)": w}, dict(widths=w))
+                  for w in ([4, 5, 3, 6], [3, 6, 2], [2, 3, 4, 3, 2]))
+    return Statement("Lemma A.12 (as used)", "exact",
+                     "E[|B_{j,i+1}|_F^2 |B_{j-1,i}|_F^2 / (m_j m_{i-1})] = h_ij",
+                     cf.expected_frobenius_pair, mc.estimate_frobenius_pair, cases, 1_000_000)
+
+
+def _lemma_a13() -> Statement:
+    cases = []
+    for widths, split, tag in [([4, 5, 6, 3], 0, 41), ([4, 5, 6, 3], 2, 42), ([3, 7, 2], 1, 43)]:
+        side = output_side(widths[-1], tag)
+        cases.append(Case({"widths (m_i..m_n)": widths, "j - i": split}, dict(**side, widths=widths,
+                                                                               split=split)))
+    return Statement("Lemma A.13 (as used)", "exact",
+                     "E[w^T B_{n,j+1} B_{n,j+1}^T P B_{n,i+1} B_{n,i+1}^T v] = g_ij m_i ... m_{j-1}",
+                     cf.expected_x_form, mc.estimate_x_form, tuple(cases), 2_400_000)
+
+
+def _double_sum_cases(sigmas) -> tuple[Case, ...]:
+    cases = []
+    for widths, i, j, cos, tag in [([6, 5, 4, 3], 2, 2, "orthogonal", 51),
+                                   ([6, 5, 4, 3], 2, 3, "orthogonal", 52),
+                                   ([4, 16, 16, 16, 4], 3, 4, "orthogonal", 53),
+                                   ([4, 16, 16, 16, 4], 3, 3, "orthogonal", 54),
+                                   ([6, 5, 4, 3], 2, 3, 0.5, 55),
+                                   ([6, 5, 4, 3], 1, 2, "orthogonal", 56)]:
+        [(params, xyz, holds)] = _xyz_cases(widths[0], [(cos, tag)])
+        params.pop("s")
+        params.update({"widths": widths, "i": i, "j": j})
+        if sigmas is not None:
+            params["sigmas"] = sigmas
+        note = "" if holds else "x, y, z not orthogonal"
+        if i == 1:
+            holds, note = False, "i = 1: no A_{i-1} for Lemma 4.19 to act on"
+        cases.append(Case(params, dict(**xyz, **output_side(widths[-1], tag), widths=widths,
+                                       i=i, j=j, sigmas=sigmas), holds, note))
+    return tuple(cases)
+
+
+def _lemma_4_21() -> Statement:
+    return Statement("Lemma 4.21", "approximation", "double sum with X ~ f_ij g_ij h_ij",
+                     cf.relu_double_sum, mc.estimate_relu_double_sum, _double_sum_cases(None),
+                     1_000_000)
+
+
+def _lemma_4_21_refined() -> Statement:
+    return Statement("Lemma 4.21 (refined)", "approximation",
+                     "f g h with exact chi means and the k = l terms of i = j (exact at i = j = 2)",
+                     cf.relu_double_sum_refined, mc.estimate_relu_double_sum,
+                     _double_sum_cases(None), 1_000_000)
+
+
+def _corollary_4_22() -> Statement:
+    return Statement("Corollary 4.22", "approximation",
+                     "Lemma 4.21 with the Hettinger scaling", cf.relu_double_sum,
+                     mc.estimate_relu_double_sum, _double_sum_cases("hettinger"), 1_000_000)
+
+
+def statements() -> tuple[Statement, ...]:
+    """The random-matrix statements, in the thesis's order."""
+    return (_lemma_4_3(), _lemma_4_7(), _lemma_4_8(), _lemma_4_9(), _lemma_4_10(),
+            _lemma_4_10_hettinger(), _lemma_4_11(), _corollary_4_12(), _corollary_4_12_hettinger(),
+            _lemma_4_18(), _lemma_4_19(), _lemma_4_20_exact(), _lemma_4_20(), _lemma_a12(),
+            _lemma_a13(), _lemma_4_21(), _lemma_4_21_refined(), _corollary_4_22())

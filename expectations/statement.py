@@ -1,0 +1,68 @@
+"""What a statement of the thesis is, for the registry: its label, kind, how
+to evaluate its closed form and how to estimate its left-hand side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .estimate import Estimate, SampleMoments
+
+#: The kinds of statement: an identity per draw, an identity in expectation, an approximation.
+KINDS = ("identity", "exact", "approximation")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One parameter set of a statement.
+
+    ``inputs`` are passed as keyword arguments to both the closed form and the
+    estimator; ``params`` is their JSON-able summary for reports.
+    """
+
+    params: dict
+    inputs: dict = field(repr=False)
+    assumption_holds: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement of the thesis with how to evaluate and estimate it.
+
+    Unpaired statements have a deterministic ``closed_form(**inputs)`` and an
+    ``estimator(**inputs, n_samples, seed, executor) -> Estimate`` of the
+    left-hand side.  Paired statements (``closed_form`` None) are random on
+    both sides, as the network-level theorems evaluated with each network's own
+    output gradients: their estimator returns the :class:`SampleMoments` of
+    (left-hand side, right-hand side) over the same draws.
+    """
+
+    label: str
+    kind: str
+    summary: str
+    closed_form: Callable[..., float] | None = field(repr=False)
+    estimator: Callable[..., Estimate | SampleMoments] = field(repr=False)
+    cases: tuple[Case, ...] = field(repr=False)
+    n_samples: int = 100_000
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+
+    @property
+    def paired(self) -> bool:
+        """True when both sides are estimated from the same draws."""
+        return self.closed_form is None
+
+    def evaluate(self, case: Case) -> float:
+        """The closed form at ``case`` (unpaired statements only)."""
+        if self.closed_form is None:
+            raise ValueError(f"{self.label} has a random right-hand side; use estimate()")
+        return float(self.closed_form(**case.inputs))
+
+    def estimate(self, case: Case, n_samples: int, seed: int, executor=None):
+        """The Monte Carlo estimate at ``case`` (moments of both sides if paired)."""
+        return self.estimator(**case.inputs, n_samples=n_samples, seed=seed, executor=executor)
+
+
