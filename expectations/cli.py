@@ -7,6 +7,7 @@ import os
 import sys
 
 from . import registry, validate
+from .data import load_csv, synthetic
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -16,9 +17,7 @@ def _validate(args: argparse.Namespace) -> int:
         return 0
     statements = [registry.get(label) for label in args.statement] if args.statement else None
     if args.json:
-        directory = os.path.dirname(os.path.abspath(args.json))
-        if not os.path.isdir(directory):
-            raise ValueError(f"--json: directory {directory} does not exist")
+        _require_directory(args.json)
     progress = None if args.quiet else validate.stderr_progress
     rows = validate.run(statements, args.samples, args.seed, progress)
     if progress and sys.stderr.isatty():
@@ -29,6 +28,46 @@ def _validate(args: argparse.Namespace) -> int:
         validate.write_json(rows, args.json)
         print(f"wrote {args.json}")
     return 1 if any(r.verdict in ("DISAGREES", "IDENTITY FAILS") for r in rows) else 0
+
+
+def _learning_rate(args: argparse.Namespace) -> int:
+    from .learning_rate import format_report, learning_rate_report, report_dict
+
+    widths = [int(w) for w in args.widths.split(",")]
+    if args.json:
+        _require_directory(args.json)
+    if args.data:
+        data = load_csv(args.data, target=_target(args.target), one_hot=args.loss == "cross-entropy")
+    else:
+        data = synthetic(768, widths[0], widths[-1], seed=args.seed)
+        if args.loss == "cross-entropy":
+            raise ValueError("the default data set is a regression problem: use --loss mse or --data")
+    if data.n_features != widths[0] or data.n_outputs != widths[-1]:
+        raise ValueError(f"--widths {args.widths} does not fit the data: it has {data.n_features} inputs "
+                         f"and {data.n_outputs} target column(s)")
+    progress = None if args.quiet else validate.stderr_progress
+    report = learning_rate_report(widths, data.inputs, data.targets, args.loss, args.networks,
+                                  args.monte_carlo, args.seed, data.name, progress)
+    if progress and sys.stderr.isatty():
+        sys.stderr.write("\n")
+    print(format_report(report))
+    if args.json:
+        validate.write_json(report_dict(report), args.json)
+        print(f"wrote {args.json}")
+    return 0
+
+
+def _target(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _require_directory(path: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise ValueError(f"--json: directory {directory} does not exist")
 
 
 def _positive(text: str) -> int:
@@ -57,6 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--list", action="store_true", help="list the statements and exit")
     val.add_argument("--quiet", action="store_true", help="no progress on stderr")
     val.set_defaults(func=_validate)
+    lr = sub.add_parser("learning-rate", help="thesis estimate vs Newton estimate vs true optimum")
+    lr.add_argument("--widths", required=True, help="d_0,d_1,...,d_n, e.g. 8,64,64,1")
+    lr.add_argument("--data", metavar="FILE.csv", help="a numeric CSV (default: synthetic 768 x d_0)")
+    lr.add_argument("--target", default="-1", help="target column name or index (default: last)")
+    lr.add_argument("--loss", choices=["mse", "cross-entropy"], default="mse")
+    lr.add_argument("--networks", type=_positive, default=8,
+                    help="initial networks for the true optimum (default 8)")
+    lr.add_argument("--monte-carlo", type=_positive, default=200,
+                    help="initializations for E[L'(0)] and E[L''(0)] (default 200)")
+    lr.add_argument("--seed", type=_seed, default=0)
+    lr.add_argument("--json", metavar="PATH", help="also write the report as JSON")
+    lr.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    lr.set_defaults(func=_learning_rate)
     return parser
 
 

@@ -138,9 +138,10 @@ def summary(rows: list[Row]) -> str:
     return ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
 
 
-def write_json(rows: list[Row], path: str) -> None:
-    """Write the rows as JSON, atomically (nothing is left half-written on failure)."""
-    payload = [asdict(r) for r in rows]
+def write_json(rows, path: str) -> None:
+    """Write rows (or any JSON-able data) as JSON, atomically: nothing is left
+    half-written on failure."""
+    payload = [asdict(r) for r in rows] if isinstance(rows, list) else rows
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
     try:

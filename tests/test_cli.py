@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from expectations import cli, validate
@@ -73,3 +74,29 @@ def test_module_entry_point_lists_statements():
     out = subprocess.run([sys.executable, "-m", "expectations", "validate", "--list"],
                          capture_output=True, text=True, check=True).stdout
     assert "Lemma 4.21" in out and "approximation" in out
+
+
+def test_learning_rate_command_on_a_csv_file(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3))
+    y = np.tanh(x @ [1.0, -0.5, 0.2])
+    path = tmp_path / "data.csv"
+    rows = ["a,b,c,y"] + [",".join(f"{v:.6f}" for v in (*xi, yi)) for xi, yi in zip(x, y)]
+    path.write_text("\n".join(rows) + "\n")
+    out_json = tmp_path / "lr.json"
+    code = cli.main(["learning-rate", "--widths", "3,8,1", "--data", str(path), "--target", "y",
+                     "--networks", "2", "--monte-carlo", "16", "--json", str(out_json), "--quiet"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "true optimal learning rate" in out and "Newton estimate" in out
+    report = json.loads(out_json.read_text())
+    assert report["widths"] == [3, 8, 1] and len(report["networks"]) == 2
+    assert report["expected_derivatives_learning_rate"]["stderr"] > 0
+
+
+def test_learning_rate_command_rejects_widths_that_do_not_fit(capsys):
+    assert cli.main(["learning-rate", "--widths", "5,8,1", "--networks", "1", "--monte-carlo", "4",
+                     "--quiet"]) == 0  # the default data has d_0 columns by construction
+    code = cli.main(["learning-rate", "--widths", "5,8,1", "--loss", "cross-entropy", "--quiet"])
+    assert code == 2
+    assert "regression problem" in capsys.readouterr().err

@@ -1,0 +1,167 @@
+"""The learning rate a user asks about: for an architecture and a data set, the
+thesis's estimate beside the per-network Newton estimate and the true optimum.
+
+* The thesis's estimate (Chapter 5): -T_4.13 / T_4.24, both theorems evaluated
+  with the output gradients and Hessians of an initial network, their sums
+  computed exactly (factorised) and by the thesis's 4,000-sample index
+  subsampling (with a delta-method standard error).
+* The expected-derivative estimate -E[L_M'(0)] / E[L_M''(0)] over Hettinger
+  initializations, by Monte Carlo, with a delta-method standard error.
+* Per network: the Newton estimate -L_M'(0)/L_M''(0) and the true optimum
+  (global minimiser of L_M), summarised over several initializations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _checks
+from .estimate import Estimate, SampleMoments
+from .montecarlo.initializations import sample_initializations
+from .network import CReLUNetwork
+from .one_step import OneStepProblem
+from .sampling import default_executor
+from .theorems import theorem_4_13, theorem_4_13_subsampled, theorem_4_24, theorem_4_24_subsampled
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    """One initial network: the thesis's estimate at it, its Newton estimate and true optimum."""
+
+    thesis_exact: float
+    thesis_subsampled: Estimate
+    newton: float | None
+    true_optimum: float
+    optimum_at_boundary: bool
+    loss_before: float
+    loss_at_optimum: float
+
+
+@dataclass(frozen=True)
+class LearningRateReport:
+    """Everything ``expectations learning-rate`` prints."""
+
+    widths: tuple[int, ...]
+    data: str
+    loss: str
+    seed: int
+    networks: list[NetworkResult] = field(repr=False)
+    expected_derivatives: Estimate
+    thesis_over_initializations: Estimate
+
+    def summary(self, attribute: str) -> Estimate:
+        """Mean ± SE over the initial networks of a per-network number (NaNs left out)."""
+        values = np.array([getattr(r, attribute) for r in self.networks], dtype=float)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return Estimate(math.nan, math.nan, 0, self.seed)
+        if values.size == 1:
+            return Estimate(float(values[0]), math.nan, 1, self.seed)
+        return SampleMoments.from_samples(values).estimate(seed=self.seed)
+
+
+def _ratio_of_independent(num: Estimate, den: Estimate, seed: int) -> Estimate:
+    """-num/den for independent estimates, with a delta-method standard error."""
+    r = -num.mean / den.mean
+    se = abs(r) * math.hypot(num.stderr / num.mean, den.stderr / den.mean)
+    return Estimate(r, se, min(num.n_samples, den.n_samples), seed)
+
+
+def analyse_network(network: CReLUNetwork, inputs, targets, loss: str = "mse",
+                    n_index_samples: int = 4000, seed: int = 0) -> NetworkResult:
+    """The thesis's estimate at ``network`` (exact and subsampled), its Newton estimate and true optimum."""
+    problem = OneStepProblem(network, inputs, targets, loss)
+    d = problem.derivatives()
+    g = problem.output_gradients
+    hess = problem.loss.hessian(problem.activations[-1], problem.targets)
+    widths = network.widths
+    exact = -theorem_4_13(widths, problem.inputs, g) / theorem_4_24(widths, problem.inputs, g, hess)
+    sub = _ratio_of_independent(theorem_4_13_subsampled(widths, problem.inputs, g, n_index_samples, seed),
+                                theorem_4_24_subsampled(widths, problem.inputs, g, hess, n_index_samples,
+                                                        seed + 1), seed)
+    newton = d.newton_learning_rate if d.second > 0 else None
+    opt = problem.optimal_learning_rate()
+    return NetworkResult(float(exact), sub, newton, opt.learning_rate, opt.at_boundary, d.value, opt.loss)
+
+
+def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks: int = 8,
+                         n_monte_carlo: int = 200, seed: int = 0, data_name: str = "data",
+                         progress: Callable[[str], None] | None = None) -> LearningRateReport:
+    """Analyse ``n_networks`` Hettinger initial networks and ``n_monte_carlo`` for the expectations."""
+    widths = tuple(int(w) for w in _checks.widths("widths", widths))
+    n_networks = _checks.positive_int("n_networks", n_networks)
+    inputs = np.asarray(inputs, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    targets = targets[:, None] if targets.ndim == 1 else targets
+    CReLUNetwork.hettinger(widths, 0).check_inputs(inputs, targets)
+    children = np.random.SeedSequence(seed).spawn(n_networks)
+
+    def one(k: int) -> NetworkResult:
+        net = CReLUNetwork.hettinger(widths, np.random.default_rng(children[k]))
+        result = analyse_network(net, inputs, targets, loss, seed=seed + 2 * k)
+        if progress:
+            progress(f"network {k + 1}/{n_networks} done")
+        return result
+
+    with ThreadPoolExecutor(max_workers=default_executor()._max_workers) as pool:
+        networks = list(pool.map(one, range(n_networks)))
+    if progress:
+        progress(f"Monte Carlo over {n_monte_carlo} initializations")
+    sample = sample_initializations(widths, inputs, targets, loss, n_monte_carlo, seed)
+    thesis = sample.ratio("theorem_4_13", "theorem_4_24")
+    return LearningRateReport(widths, data_name, loss, seed, networks, sample.optimal_learning_rate(),
+                              Estimate(-thesis.mean, thesis.stderr, thesis.n_samples, seed))
+
+
+def format_report(report: LearningRateReport) -> str:
+    """The report as text."""
+    def est(e: Estimate) -> str:
+        return f"{e.mean:.5g} ± {e.stderr:.2g}" if math.isfinite(e.stderr) else f"{e.mean:.5g}"
+
+    first = report.networks[0]
+    n = len(report.networks)
+    lines = [
+        f"architecture {list(report.widths)}, data {report.data}, loss {report.loss}, seed {report.seed}",
+        "",
+        "initial network 1 (as in the thesis's Chapter 5):",
+        f"  thesis estimate, exact sums            {first.thesis_exact:.5g}",
+        f"  thesis estimate, 4,000-index subsample {est(first.thesis_subsampled)}",
+        f"  Newton estimate -L'(0)/L''(0)           {first.newton:.5g}" if first.newton is not None
+        else "  Newton estimate                        none: L''(0) <= 0",
+        f"  true optimal learning rate             {first.true_optimum:.5g}"
+        + ("  (at the end of the searched range)" if first.optimum_at_boundary else ""),
+        f"  loss before / after the optimal step   {first.loss_before:.5g} / {first.loss_at_optimum:.5g}",
+        "",
+        f"over {n} initial networks (mean ± SE):",
+        f"  thesis estimate, exact sums            {est(report.summary('thesis_exact'))}",
+        f"  Newton estimate                        {est(report.summary('newton'))}",
+        f"  true optimal learning rate             {est(report.summary('true_optimum'))}",
+        "",
+        f"expectations over {report.expected_derivatives.n_samples} initializations (Monte Carlo):",
+        f"  -E[L'(0)] / E[L''(0)]                  {est(report.expected_derivatives)}",
+        f"  -E[T4.13] / E[T4.24]                   {est(report.thesis_over_initializations)}",
+    ]
+    return "\n".join(lines)
+
+
+def report_dict(report: LearningRateReport) -> dict:
+    """The report as JSON-able data."""
+    def est(e: Estimate) -> dict:
+        return {"estimate": e.mean, "stderr": None if math.isnan(e.stderr) else e.stderr,
+                "n_samples": e.n_samples}
+
+    return {
+        "widths": list(report.widths), "data": report.data, "loss": report.loss, "seed": report.seed,
+        "networks": [{"thesis_exact": r.thesis_exact, "thesis_subsampled": est(r.thesis_subsampled),
+                      "newton": r.newton, "true_optimum": r.true_optimum,
+                      "optimum_at_boundary": r.optimum_at_boundary, "loss_before": r.loss_before,
+                      "loss_at_optimum": r.loss_at_optimum} for r in report.networks],
+        "summary": {name: est(report.summary(name)) for name in ("thesis_exact", "newton", "true_optimum")},
+        "expected_derivatives_learning_rate": est(report.expected_derivatives),
+        "thesis_over_initializations": est(report.thesis_over_initializations),
+    }
