@@ -14,8 +14,12 @@ import argparse
 import numpy as np
 
 from expectations import closed_forms as cf
+from expectations import decomposition as dc
 from expectations import montecarlo as mc
 from expectations import registry
+from expectations import theorems as th
+from expectations.network import CReLUNetwork
+from expectations.one_step import OneStepProblem
 
 
 def _row(what, est, readings):
@@ -64,7 +68,53 @@ def main(argv=None) -> None:
                 f"max|cos(x,y,z)| = {p['max|cos(x,y,z)|']}")
         rows.append(_row(what, est, [("thesis f g h", statement.evaluate(case)),
                                      ("refined", cf.relu_double_sum_refined(**case.inputs))]))
+    rows += lemma_4_16_rows() + theorem_4_24_rows(n, seed)
     print("\n".join(rows))
+
+
+def lemma_4_16_rows():
+    """Lemma 4.16's first sum with alpha_jkm (corrected) and alpha_jkl (printed), one network."""
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(9, 5)), rng.normal(size=(9, 2))
+    net = CReLUNetwork.hettinger([5, 7, 6, 2], rng)
+    problem = OneStepProblem(net, x, y)
+    d = problem.derivatives()
+    dec = dc.decompose(net, x, problem.output_gradients, problem.loss.hessian(problem.activations[-1], y))
+    first, second = dc.lemma_4_16(dec)
+    printed, _ = dc.lemma_4_16(dec, printed_reading=True)
+    return [f"| Lemma 4.16, widths 5-7-6-2, s = 9, MSE: L''(0) by forward mode | {d.second:.12g} (exact) | "
+            f"corrected (alpha_jkm): {first + second:.12g} (rel. diff {(first + second) / d.second - 1:.1e})"
+            f" <br> printed (alpha_jkl): {printed + second:.12g} "
+            f"(rel. diff {(printed + second) / d.second - 1:+.1%}) |"]
+
+
+def theorem_4_24_rows(n, seed):
+    """One term E[alpha_jkm chi_ijklm alpha_ikl] of Theorem 4.24's sum, for distinct samples k, l, m
+    with orthogonal inputs, against the corrected and printed C_ijklm (Hettinger scaling, width 64)."""
+    rng = np.random.default_rng(5)
+    widths = [6, 64, 64, 3]
+    xk, xl, xm = cf_orthogonal(6, rng)
+    g = rng.normal(size=(3, 3))  # dL^k, dL^l, dL^m
+    hk, hl = (np.diag(rng.uniform(0.2, 2.0, 3)) for _ in range(2))
+    c = th.layer_coefficients_4_13(widths)
+    rows = []
+    for i, j in [(2, 2), (2, 3)]:
+        est = mc.estimate_relu_double_sum(xk, xl, xm, g[2], g[1], hk, widths, i, j, n, seed,
+                                          sigmas="hettinger")
+        phi_ab, psi_ab = th.phi_psi(widths, i, j)
+        phi_bn, psi_bn = th.phi_psi(widths, j, len(widths) - 1)
+        factor = (c[i - 1] * c[j - 1] * (phi_ab - psi_ab) * np.linalg.norm(xk) ** 2 * np.linalg.norm(xl)
+                  * np.linalg.norm(xm) / np.pi**2)
+        corrected = factor * (phi_bn * g[1] @ hk @ g[2] + psi_bn * np.trace(hk) * g[1] @ g[2])
+        printed = factor * (phi_bn * g[1] @ hk @ g[0] + psi_bn * np.trace(hl) * g[1] @ g[2])
+        rows.append(_row(f"Theorem 4.24, one term (i, j) = ({i}, {j}), k, l, m distinct, widths {widths}",
+                         est, [("corrected C_ijklm", corrected), ("printed C_ijklm", printed)]))
+    return rows
+
+
+def cf_orthogonal(dim, rng):
+    q, _ = np.linalg.qr(rng.normal(size=(dim, 3)))
+    return q[:, 0] * 1.3, q[:, 1] * 0.8, q[:, 2] * 1.1
 
 
 if __name__ == "__main__":
