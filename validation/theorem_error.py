@@ -63,11 +63,13 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     results = []
     for k, (axis, value, widths, s) in enumerate(SETTINGS, 1):
-        print(f"[{k}/{len(SETTINGS)}] {axis} = {value}: widths {widths}, s = {s}", file=sys.stderr, flush=True)
+        print(f"[{k}/{len(SETTINGS)}] {axis} = {value}: widths {widths}, s = {s}", file=sys.stderr,
+              flush=True)
         results.append((axis, value, widths, s, relative_errors(widths, s, args.networks, args.seed)))
 
     print(f"Relative error ± SE over {args.networks} Hettinger networks (synthetic data, d_0 = 8, MSE)\n")
-    print("| varied | widths | s | Thm 4.13, fixed dL | Thm 4.13, own dL | Thm 4.24, fixed dL | Thm 4.24, own dL |")
+    print("| varied | widths | s | Thm 4.13, fixed dL | Thm 4.13, own dL "
+          "| Thm 4.24, fixed dL | Thm 4.24, own dL |")
     print("|---|---|---|---|---|---|---|")
     for axis, value, widths, s, err in results:
         cells = [f"{err[(m, t)][0]:+.1%} ± {err[(m, t)][1]:.1%}"
