@@ -86,3 +86,24 @@ def test_lookup_is_case_insensitive_and_unknown_labels_are_named():
     assert registry.get(" lemma 4.19 ").label == "Lemma 4.19"
     with pytest.raises(ValueError, match="Lemma 9.99"):
         registry.get("Lemma 9.99")
+
+
+def test_zero_closed_forms_would_catch_an_offset_of_3_percent_of_the_scale():
+    """Twins for the statements whose closed form is 0: Lemma 4.7's off-diagonal entries
+    (scale: the diagonal p sigma^2) and Lemma 4.17 with fixed output gradients (scale:
+    E[L_M''(0)], of which the first sum is a part)."""
+    lemma_4_7 = registry.get("Lemma 4.7")
+    for k, case in enumerate(lemma_4_7.cases):
+        closed, est = _estimate(lemma_4_7.label, k)
+        if closed == 0:
+            scale = case.inputs["p"] * case.inputs["sigma"] ** 2
+            assert abs(est.z(0.03 * scale)) > Z_THRESHOLD
+    lemma_4_17 = registry.get("Lemma 4.17")
+    for case in lemma_4_17.cases:
+        if not case.assumption_holds:
+            continue
+        second = registry.get("Theorem 4.24").estimator(**case.inputs, n_samples=lemma_4_17.n_samples,
+                                                        seed=SEED).estimate(0)
+        est = lemma_4_17.estimate(case, lemma_4_17.n_samples, SEED)
+        assert abs(est.z(0.0)) < Z_THRESHOLD
+        assert abs(est.z(0.03 * second.mean)) > Z_THRESHOLD

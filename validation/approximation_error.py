@@ -17,17 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 
-import matplotlib
+import numpy as np
+from _figures import FIGURES, plt, save_figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from expectations import closed_forms as cf  # noqa: E402
-from expectations import lemma_statements  # noqa: E402
-from expectations import montecarlo as mc  # noqa: E402
+from expectations import closed_forms as cf
+from expectations import lemma_statements
+from expectations import montecarlo as mc
 
 
 def lemma_4_20_rows():
@@ -72,7 +68,7 @@ def main(argv=None) -> None:
     parser.add_argument("--samples", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--widths", default="4,8,16,32", help="hidden widths m for Lemma 4.21")
-    parser.add_argument("--out", default=os.path.join("figures", "approximation_error.png"))
+    parser.add_argument("--out", default=os.path.join(FIGURES, "approximation_error.png"))
     args = parser.parse_args(argv)
     widths_list = [int(w) for w in args.widths.split(",")]
     pairs = [(2, 2), (2, 3), (3, 4)]
@@ -119,16 +115,7 @@ def main(argv=None) -> None:
                 title="Corollary 4.22, widths (4, m, m, m, 4)")
     axes[2].legend(fontsize=7)
     fig.tight_layout()
-    directory = os.path.dirname(os.path.abspath(args.out))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".png")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, args.out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    save_figure(fig, args.out)
     print(f"\nwrote {args.out}")
 
 

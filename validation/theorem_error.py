@@ -18,16 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 
-import matplotlib
+import numpy as np
+from _figures import FIGURES, plt, save_figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from expectations.data import synthetic  # noqa: E402
-from expectations.montecarlo.initializations import sample_initializations  # noqa: E402
+from expectations.data import synthetic
+from expectations.montecarlo.initializations import sample_initializations
 
 SETTINGS = (
     [("depth", depth, [8] + [64] * (depth - 1) + [1], 64) for depth in (1, 2, 3, 5)]
@@ -59,7 +55,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--networks", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=os.path.join("figures", "theorem_error.png"))
+    parser.add_argument("--out", default=os.path.join(FIGURES, "theorem_error.png"))
     args = parser.parse_args(argv)
     results = []
     for k, (axis, value, widths, s) in enumerate(SETTINGS, 1):
@@ -93,16 +89,7 @@ def main(argv=None) -> None:
     axes[0].set_ylabel("relative error of the theorem ± SE (%, symlog)")
     axes[0].legend(fontsize=7)
     fig.tight_layout()
-    directory = os.path.dirname(os.path.abspath(args.out))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".png")
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, args.out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    save_figure(fig, args.out)
     print(f"\nwrote {args.out}")
 
 
