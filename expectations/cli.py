@@ -16,8 +16,9 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"{s.label:36s} {s.kind:13s} {len(s.cases)} cases  {s.summary}")
         return 0
     statements = [registry.get(label) for label in args.statement] if args.statement else None
-    if args.json:
-        _require_directory(args.json)
+    for path in (args.json, args.report):
+        if path:
+            _require_directory(path)
     progress = None if args.quiet else validate.stderr_progress
     rows = validate.run(statements, args.samples, args.seed, progress)
     if progress and sys.stderr.isatty():
@@ -27,6 +28,12 @@ def _validate(args: argparse.Namespace) -> int:
     if args.json:
         validate.write_json(rows, args.json)
         print(f"wrote {args.json}")
+    if args.report:
+        from .report import render
+
+        command = "expectations " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
+        validate.write_text(render(rows, args.report, command=command), args.report)
+        print(f"wrote {args.report}")
     return 1 if any(r.verdict in ("DISAGREES", "IDENTITY FAILS") for r in rows) else 0
 
 
@@ -93,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--samples", type=_positive, help="samples per case (default: per statement)")
     val.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
     val.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
+    val.add_argument("--report", metavar="PATH.md", help="also write a Markdown validation report")
     val.add_argument("--list", action="store_true", help="list the statements and exit")
     val.add_argument("--quiet", action="store_true", help="no progress on stderr")
     val.set_defaults(func=_validate)

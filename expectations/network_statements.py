@@ -40,7 +40,7 @@ def _own(widths, s, loss, seed):
         x, y = data.inputs, data.targets
     else:
         x, y = _classification(s, widths[0], widths[-1], seed)
-    params = {"widths": widths, "s": s, "loss": loss, "output gradients": "network's own"}
+    params = {"widths": widths, "s": s, "loss": loss, "output_gradients": "network's own"}
     return params, dict(widths=widths, inputs=x, targets=y, loss=loss)
 
 
@@ -51,7 +51,7 @@ def _fixed(widths, s, seed):
     g = rng.standard_normal((s, widths[-1]))
     a = rng.standard_normal((widths[-1], widths[-1]))
     h = np.broadcast_to(a @ a.T / widths[-1] + np.eye(widths[-1]), (s, widths[-1], widths[-1])).copy()
-    params = {"widths": widths, "s": s, "output gradients": "fixed"}
+    params = {"widths": widths, "s": s, "output_gradients": "fixed"}
     return params, dict(widths=widths, inputs=x, output_gradients=g, hessians=h)
 
 
@@ -108,7 +108,7 @@ def _identity_cases() -> tuple[Case, ...]:
     for widths, s, loss, seed in [([5, 7, 6, 2], 9, "mse", 11), ([4, 6, 3], 7, "cross-entropy", 12),
                                   ([3, 5, 5, 5, 1], 6, "mse", 13)]:
         params, inputs = _own(widths, s, loss, seed)
-        params.pop("output gradients")
+        params.pop("output_gradients")
         cases.append(Case(params, inputs))
     return tuple(cases)
 

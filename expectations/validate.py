@@ -102,28 +102,32 @@ def run(statements: Iterable[Statement] | None = None, n_samples: int | None = N
 
 
 def _params(params: dict) -> str:
-    return " ".join(f"{k}={v}".replace(" ", "") for k, v in params.items())
+    return " ".join(f"{k}={v if isinstance(v, str) else str(v).replace(' ', '')}" for k, v in params.items())
 
 
 def _num(x: float | None, fmt: str = ".5g") -> str:
     return "" if x is None else format(x, fmt)
 
 
+def row_cells(r: Row) -> tuple[str, ...]:
+    """The printed cells of a row: statement, params, closed form, estimate ± SE, z, rel. error, verdict."""
+    closed = _num(r.closed_form)
+    if r.closed_form_stderr:  # paired rows: the right-hand side is random too
+        closed += f" ± {r.closed_form_stderr:.2g}"
+    if r.rel_error is None:
+        rel = ""
+    elif r.kind == "identity":
+        rel = f"{r.rel_error:+.1e}"
+    else:
+        rel = f"{r.rel_error:+.2%} ± {r.rel_error_stderr:.2%}"
+    return (r.statement, _params(r.params), closed, f"{r.estimate:.5g} ± {r.stderr:.2g}", f"{r.z:+.2f}",
+            rel, r.verdict)
+
+
 def format_table(rows: list[Row]) -> str:
     """A plain-text table, one row per case."""
     header = ("statement", "params", "closed form", "estimate ± SE", "z", "rel. error ± SE", "verdict")
-    lines = [header]
-    for r in rows:
-        if r.rel_error is None:
-            rel = ""
-        elif r.kind == "identity":
-            rel = f"{r.rel_error:+.1e}"
-        else:
-            rel = f"{r.rel_error:+.2%} ± {r.rel_error_stderr:.2%}"
-        closed = _num(r.closed_form) + ("" if r.closed_form_stderr is None
-                                         else f" ± {r.closed_form_stderr:.2g}")
-        lines.append((r.statement, _params(r.params), closed,
-                      f"{r.estimate:.5g} ± {r.stderr:.2g}", f"{r.z:+.2f}", rel, r.verdict))
+    lines = [header] + [row_cells(r) for r in rows]
     widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
     out = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]
     out.insert(1, "  ".join("-" * w for w in widths))
@@ -139,14 +143,24 @@ def summary(rows: list[Row]) -> str:
 
 
 def write_json(rows, path: str) -> None:
-    """Write rows (or any JSON-able data) as JSON, atomically: nothing is left
-    half-written on failure."""
+    """Write rows (or any JSON-able data) as JSON, atomically."""
     payload = [asdict(r) for r in rows] if isinstance(rows, list) else rows
+    _write_atomically(path, lambda fh: json.dump(payload, fh, indent=2))
+
+
+def write_text(text: str, path: str) -> None:
+    """Write text atomically."""
+    _write_atomically(path, lambda fh: fh.write(text))
+
+
+def _write_atomically(path: str, write) -> None:
+    """Write through a temporary file and rename: nothing is left half-written on failure."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
     try:
         with os.fdopen(fd, "w") as fh:
-            json.dump(payload, fh, indent=2)
+            write(fh)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
