@@ -100,3 +100,18 @@ def test_learning_rate_command_rejects_widths_that_do_not_fit(capsys):
     code = cli.main(["learning-rate", "--widths", "5,8,1", "--loss", "cross-entropy", "--quiet"])
     assert code == 2
     assert "regression problem" in capsys.readouterr().err
+
+
+def test_validation_report_has_table_errata_and_figure_links(tmp_path, monkeypatch, capsys):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "theorem_error.png").write_bytes(b"png")
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "docs" / "report.md"
+    assert cli.main(["validate", "--statement", "Lemma 4.18", "--samples", "1000", "--report", str(path),
+                     "--quiet"]) == 0
+    text = path.read_text()
+    assert "| Lemma 4.18 | exact |" in text
+    assert "## Errata" in text and "Theorem 4.24" in text
+    assert "(../figures/theorem_error.png)" in text
+    assert "figure_4_1.png" not in text  # only figures that exist are linked
