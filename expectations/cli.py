@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
 from . import registry, validate
 from .data import load_csv, synthetic
+from .sampling import Tolerance
+from .scaleout import dask_executor
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -20,11 +23,20 @@ def _validate(args: argparse.Namespace) -> int:
         if path:
             _require_directory(path)
     progress = None if args.quiet else validate.stderr_progress
-    rows = validate.run(statements, args.samples, args.seed, progress)
+    tolerance = None
+    if args.target_stderr is not None or args.target_rel_stderr is not None:
+        tolerance = Tolerance(args.target_stderr, args.target_rel_stderr)
+    with contextlib.ExitStack() as stack:
+        executor = stack.enter_context(dask_executor(args.scheduler)) if args.scheduler else None
+        rows = validate.run(statements, args.samples, args.seed, progress, executor, tolerance)
     if progress and sys.stderr.isatty():
         sys.stderr.write("\n")
     print(validate.format_table(rows))
     print(f"\n{len(rows)} cases: {validate.summary(rows)}  (|z| threshold {validate.Z_THRESHOLD:g})")
+    if tolerance is not None:
+        missed = [r for r in rows if r.kind != "identity" and not r.target_met]
+        print(f"target standard error met in {len(rows) - len(missed)} of {len(rows)} cases"
+              + (f"; budget spent first in: {', '.join(sorted({r.statement for r in missed}))}" if missed else ""))
     if args.json:
         validate.write_json(rows, args.json)
         print(f"wrote {args.json}")
@@ -84,6 +96,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
 def _seed(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -97,10 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="closed forms of Chapter 4 against Monte Carlo")
     val.add_argument("--statement", action="append", metavar="LABEL",
                      help='run only this statement, e.g. "Lemma 4.19" (repeatable)')
-    val.add_argument("--samples", type=_positive, help="samples per case (default: per statement)")
+    val.add_argument("--samples", type=_positive,
+                     help="samples per case (default: per statement); with a target, the budget")
+    val.add_argument("--target-stderr", type=_positive_float, metavar="SE",
+                     help="sample each case until its standard error is at most SE (or the budget is spent)")
+    val.add_argument("--target-rel-stderr", type=_positive_float, metavar="R",
+                     help="sample until the standard error is at most R |estimate|")
     val.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
     val.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     val.add_argument("--report", metavar="PATH.md", help="also write a Markdown validation report")
+    val.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run the chunks on this Dask scheduler (needs expectations[dask])")
     val.add_argument("--list", action="store_true", help="list the statements and exit")
     val.add_argument("--quiet", action="store_true", help="no progress on stderr")
     val.set_defaults(func=_validate)
@@ -124,6 +150,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ValueError as exc:
+    except (ValueError, ConnectionError, ImportError) as exc:
         print(f"expectations: error: {exc}", file=sys.stderr)
         return 2

@@ -28,12 +28,16 @@ class Estimate:
         Number of independent samples behind the mean.
     seed : int or None
         The seed of the run that produced it, for reproduction.
+    target_met : bool or None
+        For runs to a target standard error: whether the target was met
+        (False: the budget was spent first).  None for fixed-size runs.
     """
 
     mean: float
     stderr: float
     n_samples: int
     seed: int | None = None
+    target_met: bool | None = None
 
     def z(self, reference: float) -> float:
         """(mean - reference) / stderr; infinite if the stderr is zero and they differ."""

@@ -16,15 +16,18 @@ Both sides then come from the same networks (paired statements).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from . import decomposition
 from .data import synthetic
 from .estimate import SampleMoments
 from .losses import get_loss
-from .montecarlo.initializations import sample_initializations
+from .montecarlo.initializations import InitializationSample, sample_initializations
 from .network import CReLUNetwork
 from .one_step import OneStepProblem
+from .sampling import Tolerance
 from .statement import Case, Statement
 
 
@@ -71,23 +74,33 @@ def _initialization_cases(own_loss=("mse",)) -> tuple[Case, ...]:
 def _paired(lhs: str, rhs: str):
     """An estimator returning the moments of (lhs, rhs) over initializations."""
     def estimator(widths, inputs, n_samples, seed, executor=None, targets=None, loss="mse",
-                  output_gradients=None, hessians=None) -> SampleMoments:
+                  output_gradients=None, hessians=None, tolerance=None) -> SampleMoments:
+        column = InitializationSample.COLUMNS.index(lhs)
+        if tolerance is not None:
+            tolerance = Tolerance(tolerance.stderr, tolerance.rel_stderr, column)
         sample = sample_initializations(widths, inputs, targets, loss, n_samples, seed, executor,
-                                        output_gradients=output_gradients, hessians=hessians)
-        return sample.moments.select([sample.COLUMNS.index(lhs), sample.COLUMNS.index(rhs)])
+                                        output_gradients=output_gradients, hessians=hessians,
+                                        tolerance=tolerance)
+        return sample.moments.select([column, sample.COLUMNS.index(rhs)])
     return estimator
 
 
 def _first_sum(widths, inputs, n_samples, seed, executor=None, targets=None, loss="mse",
-               output_gradients=None, hessians=None):
+               output_gradients=None, hessians=None, tolerance=None):
+    column = InitializationSample.COLUMNS.index("lemma_4_16_first_sum")
+    if tolerance is not None:
+        tolerance = Tolerance(tolerance.stderr, tolerance.rel_stderr, column)
     sample = sample_initializations(widths, inputs, targets, loss, n_samples, seed, executor,
-                                    output_gradients=output_gradients, hessians=hessians)
-    return sample.estimate("lemma_4_16_first_sum")
+                                    output_gradients=output_gradients, hessians=hessians,
+                                    tolerance=tolerance)
+    return replace(sample.estimate("lemma_4_16_first_sum"), target_met=sample.target_met)
 
 
 def _identity(which: str):
     """Per network: (forward-mode derivative, the thesis's decomposition of it)."""
-    def estimator(widths, inputs, targets, loss, n_samples, seed, executor=None) -> SampleMoments:
+    def estimator(widths, inputs, targets, loss, n_samples, seed, executor=None,
+                  tolerance=None) -> SampleMoments:
+        # an identity is checked network by network: a target standard error does not apply
         rows = []
         for child in np.random.SeedSequence(seed).spawn(n_samples):
             net = CReLUNetwork.hettinger(widths, np.random.default_rng(child))

@@ -61,8 +61,12 @@ class Statement:
             raise ValueError(f"{self.label} has a random right-hand side; use estimate()")
         return float(self.closed_form(**case.inputs))
 
-    def estimate(self, case: Case, n_samples: int, seed: int, executor=None):
-        """The Monte Carlo estimate at ``case`` (moments of both sides if paired)."""
-        return self.estimator(**case.inputs, n_samples=n_samples, seed=seed, executor=executor)
+    def estimate(self, case: Case, n_samples: int, seed: int, executor=None, tolerance=None):
+        """The Monte Carlo estimate at ``case`` (moments of both sides if paired).
+
+        With a :class:`~expectations.sampling.Tolerance`, ``n_samples`` is the budget.
+        """
+        extra = {} if tolerance is None else {"tolerance": tolerance}
+        return self.estimator(**case.inputs, n_samples=n_samples, seed=seed, executor=executor, **extra)
 
 

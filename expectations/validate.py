@@ -46,6 +46,7 @@ class Row:
     rel_error_stderr: float | None
     verdict: str
     note: str
+    target_met: bool | None = None
 
 
 def verdict(kind: str, assumption_holds: bool, z: float, rel_error: float | None = None) -> str:
@@ -62,11 +63,11 @@ def verdict(kind: str, assumption_holds: bool, z: float, rel_error: float | None
 
 
 def run_case(statement: Statement, case: Case, n_samples: int | None = None, seed: int = 0,
-             executor=None) -> Row:
-    """Evaluate one case of one statement."""
+             executor=None, tolerance=None) -> Row:
+    """Evaluate one case of one statement (with a ``tolerance``, ``n_samples`` is the budget)."""
     n = statement.n_samples if n_samples is None else n_samples
     if statement.paired:
-        moments = statement.estimate(case, n, seed, executor)
+        moments = statement.estimate(case, n, seed, executor, tolerance)
         est, rhs = moments.estimate(0, seed), moments.estimate(1, seed)
         closed, closed_se = rhs.mean, rhs.stderr
         c = moments.covariance
@@ -76,18 +77,20 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
         rel, rel_se = (ratio.mean - 1, ratio.stderr) if ratio else (math.nan, math.nan)
     else:
         closed, closed_se = statement.evaluate(case), None
-        est = statement.estimate(case, n, seed, executor)
+        est = statement.estimate(case, n, seed, executor, tolerance)
         z = est.z(closed)
         rel, rel_se = est.relative_error(closed)
     finite = closed != 0 and math.isfinite(rel)  # relative to a zero closed form is meaningless
     rel, rel_se = (rel, rel_se) if finite else (None, None)
     return Row(statement.label, statement.kind, case.params, closed, closed_se, est.mean, est.stderr,
                est.n_samples, seed, z, rel, rel_se,
-               verdict(statement.kind, case.assumption_holds, z, rel), case.note)
+               verdict(statement.kind, case.assumption_holds, z, rel), case.note,
+               None if tolerance is None else tolerance.satisfied_by(est))
 
 
 def run(statements: Iterable[Statement] | None = None, n_samples: int | None = None,
-        seed: int = 0, progress: Callable[[str], None] | None = None, executor=None) -> list[Row]:
+        seed: int = 0, progress: Callable[[str], None] | None = None, executor=None,
+        tolerance=None) -> list[Row]:
     """Run every case of ``statements`` (default: the whole registry)."""
     statements = list(registry.STATEMENTS if statements is None else statements)
     jobs = [(s, c) for s in statements for c in s.cases]
@@ -97,7 +100,7 @@ def run(statements: Iterable[Statement] | None = None, n_samples: int | None = N
         if progress:
             progress(f"[{k}/{len(jobs)}] {statement.label} {_params(case.params)} "
                      f"({time.perf_counter() - start:.0f} s)")
-        rows.append(run_case(statement, case, n_samples, seed, executor))
+        rows.append(run_case(statement, case, n_samples, seed, executor, tolerance))
     return rows
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from expectations import montecarlo as mc
-from expectations.sampling import CHUNK_SIZE, chunk_generators, chunk_sizes
+from expectations.sampling import CHUNK_SIZE, ROUND_CHUNKS, Tolerance, chunk_generators, chunk_sizes
 
 SCRIPT = """
 import json, numpy as np
@@ -28,6 +28,8 @@ def test_chunk_layout_depends_only_on_the_sample_count():
 
 
 def test_chunk_generators_are_spawned_children():
+    spawned = [np.random.Generator(np.random.PCG64(c)) for c in np.random.SeedSequence(5).spawn(3)]
+    assert [g.random() for g in spawned] == [g.random() for g in chunk_generators(5, 3)]
     a = chunk_generators(5, 3)
     b = chunk_generators(5, 4)  # spawning more keeps the first streams
     for g, h in zip(a, b):
@@ -62,3 +64,69 @@ def test_bad_seed_and_sample_count():
         mc.estimate_relu_chain_sum(x, x, [3, 4], 0)
     with pytest.raises(ValueError, match="seed"):
         mc.estimate_relu_chain_sum(x, x, [3, 4], 10, seed=-1)
+
+
+def test_run_to_tolerance_stops_when_met_and_is_reproducible():
+    x, y = np.ones(3), np.array([1.0, -1.0, 0.5])
+    tol = Tolerance(rel_stderr=0.005)
+    a = mc.estimate_relu_chain_sum(x, y, [3, 4, 5], 5_000_000, seed=4, tolerance=tol)
+    b = mc.estimate_relu_chain_sum(x, y, [3, 4, 5], 5_000_000, seed=4, tolerance=tol,
+                                   executor=ThreadPoolExecutor(1))
+    assert a == b and a.target_met
+    assert a.stderr <= 0.005 * abs(a.mean)
+    assert a.n_samples % (ROUND_CHUNKS * CHUNK_SIZE) == 0 and a.n_samples < 5_000_000
+    # the same chunks as a fixed-size run of that many samples
+    fixed = mc.estimate_relu_chain_sum(x, y, [3, 4, 5], a.n_samples, seed=4)
+    assert (fixed.mean, fixed.stderr) == (a.mean, a.stderr)
+
+
+def test_run_to_tolerance_reports_a_spent_budget():
+    x, y = np.ones(3), np.array([1.0, -1.0, 0.5])
+    est = mc.estimate_relu_chain_sum(x, y, [3, 4, 5], 3 * CHUNK_SIZE, seed=4,
+                                     tolerance=Tolerance(stderr=1e-9))
+    assert est.target_met is False and est.n_samples == 3 * CHUNK_SIZE
+
+
+def test_network_statements_run_to_tolerance():
+    from expectations import registry, validate
+
+    statement = registry.get("Theorem 4.13")
+    row = validate.run_case(statement, statement.cases[0], 4000, seed=1, tolerance=Tolerance(rel_stderr=0.05))
+    assert row.target_met and row.n_samples < 4000
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(), "needs stderr or rel_stderr"),
+    (dict(stderr=0.0), "stderr must be a positive number"),
+    (dict(rel_stderr=-1.0), "rel_stderr must be a positive number"),
+    (dict(stderr=float("nan")), "stderr must be a positive number"),
+])
+def test_bad_tolerances(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Tolerance(**kwargs)
+
+
+def test_budget_smaller_than_a_chunk():
+    with pytest.raises(ValueError, match="smaller than one chunk"):
+        mc.estimate_relu_chain_sum(np.ones(3), np.ones(3), [3, 4], 100, tolerance=Tolerance(stderr=0.1))
+
+
+def test_dask_cluster_gives_the_same_bits():
+    """Scale-out: a local Dask cluster with two worker processes, through its executor."""
+    distributed = pytest.importorskip("distributed")
+    x, y = np.ones(3), np.array([1.0, -1.0, 0.5])
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote = mc.estimate_relu_chain_sum(x, y, [3, 4, 5], 20_000, seed=2, executor=client.get_executor())
+    local = mc.estimate_relu_chain_sum(x, y, [3, 4, 5], 20_000, seed=2)
+    assert (remote.mean, remote.stderr) == (local.mean, local.stderr)
+
+
+def test_unreachable_dask_scheduler_is_a_clear_error(capsys):
+    pytest.importorskip("distributed")
+    from expectations import cli
+
+    code = cli.main(["validate", "--statement", "Lemma 4.18", "--scheduler", "tcp://127.0.0.1:1",
+                     "--samples", "100", "--quiet"])
+    assert code == 2
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:1'" in capsys.readouterr().err

@@ -19,7 +19,7 @@ import numpy as np
 from .. import _checks
 from ..estimate import Estimate, SampleMoments
 from ..losses import Loss, MeanSquaredError, SoftmaxCrossEntropy, get_loss
-from ..sampling import run_chunked
+from ..sampling import Tolerance, run_chunked, run_to_tolerance
 from ..theorems import arccos_gram, layer_coefficients_4_13, relu_gram, theorem_4_24_coefficients
 from ._kernels import NETWORK_COLUMNS, network_derivatives
 
@@ -33,6 +33,7 @@ class InitializationSample:
 
     moments: SampleMoments
     seed: int
+    target_met: bool | None = None
 
     COLUMNS = NETWORK_COLUMNS
 
@@ -66,12 +67,13 @@ def _loss_code(loss: Loss) -> int:
 
 def sample_initializations(widths, inputs, targets=None, loss: str | Loss = "mse", n_networks: int = 200,
                            seed: int = 0, executor: Executor | None = None, output_gradients=None,
-                           hessians=None) -> InitializationSample:
+                           hessians=None, tolerance: Tolerance | None = None) -> InitializationSample:
     """Draw ``n_networks`` Hettinger networks and return the moments of every column.
 
     Either ``targets`` and ``loss`` (the output gradients and Hessians are each
     network's own), or ``output_gradients`` (s, d_n) and ``hessians`` (s, d_n, d_n)
     held fixed: the thesis's assumption that they are independent of the weights.
+    With a ``tolerance`` (on a column index of :data:`COLUMNS`), ``n_networks`` is the budget.
     """
     d = _checks.widths("widths", widths)
     x = _checks.finite_array("inputs", inputs, ndim=2)
@@ -102,6 +104,10 @@ def sample_initializations(widths, inputs, targets=None, loss: str | Loss = "mse
     phi, psi = theorem_4_24_coefficients(d)
     args = (d, np.ascontiguousarray(x), np.ascontiguousarray(y), code, np.ascontiguousarray(fixed),
             arccos_gram(x), relu_gram(x), float(c.sum()), float(c[0]), phi, psi)
-    moments = run_chunked(network_derivatives, args, n_networks, seed, executor,
-                          chunk_size=NETWORKS_PER_CHUNK)
-    return InitializationSample(moments, seed)
+    if tolerance is None:
+        moments = run_chunked(network_derivatives, args, n_networks, seed, executor,
+                              chunk_size=NETWORKS_PER_CHUNK)
+        return InitializationSample(moments, seed)
+    moments, met = run_to_tolerance(network_derivatives, args, n_networks, seed, tolerance, executor,
+                                    chunk_size=NETWORKS_PER_CHUNK)
+    return InitializationSample(moments, seed, met)
