@@ -35,8 +35,9 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"\n{len(rows)} cases: {validate.summary(rows)}  (|z| threshold {validate.Z_THRESHOLD:g})")
     if tolerance is not None:
         missed = [r for r in rows if r.kind != "identity" and not r.target_met]
+        spent = ", ".join(sorted({r.statement for r in missed}))
         print(f"target standard error met in {len(rows) - len(missed)} of {len(rows)} cases"
-              + (f"; budget spent first in: {', '.join(sorted({r.statement for r in missed}))}" if missed else ""))
+              + (f"; budget spent first in: {spent}" if missed else ""))
     if args.json:
         validate.write_json(rows, args.json)
         print(f"wrote {args.json}")
