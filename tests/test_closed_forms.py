@@ -156,3 +156,8 @@ def test_corollary_4_22_scaling_counts_matrix_appearances():
     # sqrt(m_i m_{i-1} m_j m_{j-1}) / (m_0 m_1^2 m_2^2 m_3^2 m_4)
     printed = np.sqrt(5 * 4 * 6 * 5) / (3 * 4**2 * 5**2 * 6**2 * 2)
     assert hett / base == pytest.approx(printed)
+
+
+def test_angle_pdf_at_the_ends_of_its_support():
+    np.testing.assert_allclose(cf.angle_pdf([0.0, np.pi], 2), [1 / np.pi, 1 / np.pi])
+    assert cf.angle_pdf(0.0, 5) == 0.0

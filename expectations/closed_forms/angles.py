@@ -63,7 +63,8 @@ class GaussianAngle:
         log_norm = special.gammaln(n / 2) - special.gammaln((n - 1) / 2) - 0.5 * np.log(np.pi)
         inside = (theta >= 0) & (theta <= np.pi)
         with np.errstate(divide="ignore"):
-            val = log_norm + (n - 2) * np.log(np.sin(np.where(inside, theta, 0.5)))
+            log_sin = np.log(np.sin(np.where(inside, theta, 0.5)))
+        val = log_norm + (0.0 if n == 2 else (n - 2) * log_sin)  # n = 2: uniform, also at 0 and pi
         return np.where(inside, val, -np.inf)
 
     def pdf(self, theta) -> np.ndarray:

@@ -290,47 +290,32 @@ NETWORK_COLUMNS = ("first_derivative", "theorem_4_13", "theorem_4_13_exact_first
 
 
 @njit(**_JIT)
-def _rows_apply(buf, offset, rows, cols, vectors):
-    """Each row v of ``vectors`` (s x cols) mapped to A v, A = buf[offset:] as rows x cols."""
-    s = vectors.shape[0]
-    out = np.zeros((s, rows))
+def _matmul_transpose(vectors, matrix):
+    """vectors @ matrix.T (rows are samples), inner loops over contiguous memory."""
+    s, rows = vectors.shape[0], matrix.shape[0]
+    out = np.empty((s, rows))
     for k in range(s):
         for r in range(rows):
-            acc = 0.0
-            base = offset + r * cols
-            for c in range(cols):
-                acc += buf[base + c] * vectors[k, c]
-            out[k, r] = acc
+            out[k, r] = _dot(vectors[k], matrix[r])
     return out
 
 
 @njit(**_JIT)
 def _masked_gradient_apply(gp, gn, x, vectors):
     """Per sample k: G_P (pos_k * v_k) + G_N (neg_k * v_k), pos/neg the signs of x_k."""
-    s, rows = vectors.shape[0], gp.shape[0]
-    out = np.zeros((s, rows))
-    for k in range(s):
-        for r in range(rows):
-            acc = 0.0
-            for c in range(gp.shape[1]):
-                if x[k, c] > 0:
-                    acc += gp[r, c] * vectors[k, c]
-                elif x[k, c] < 0:
-                    acc += gn[r, c] * vectors[k, c]
-            out[k, r] = acc
-    return out
+    return _matmul_transpose(vectors * (x > 0), gp) + _matmul_transpose(vectors * (x < 0), gn)
 
 
 @njit(**_JIT)
 def _relu_outer(delta, x, sign, scale):
     """scale * sum_k delta_k ReLU(sign * x_k)^T, in a fixed summation order."""
+    relu = np.maximum(sign * x, 0.0)
     out = np.zeros((delta.shape[1], x.shape[1]))
-    for k in range(delta.shape[0]):
-        for c in range(x.shape[1]):
-            v = sign * x[k, c]
-            if v > 0:
-                for r in range(delta.shape[1]):
-                    out[r, c] += delta[k, r] * v
+    for r in range(delta.shape[1]):
+        for k in range(delta.shape[0]):
+            d = delta[k, r]
+            if d != 0.0:
+                out[r] += d * relu[k]
     return out * scale
 
 
@@ -377,9 +362,11 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
     out = np.empty((n, 7))
     for sample in range(n):
         _fill_chain(gen, sigmas, offsets, buf)
+        matrices = [buf[offsets[t - 1]:offsets[t]].reshape(dims[t], dims[t - 1])
+                    for t in range(1, n_layers + 1)]
         acts = [inputs.copy()]
         for t in range(1, n_layers + 1):
-            acts.append(_rows_apply(buf, offsets[t - 1], dims[t], dims[t - 1], acts[t - 1]))
+            acts.append(_matmul_transpose(acts[t - 1], matrices[t - 1]))
         grad, hess = _output_loss_derivatives(acts[n_layers], targets, loss_code, fixed_hessians)
         # backpropagation: parameter gradients of L_M for P_t and N_t
         gps = []  # stored from the last layer down: gps[n_layers - t] belongs to layer t
@@ -391,20 +378,16 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
             gns.append(_relu_outer(delta, x, -1.0, -1.0 / s))
             back = np.zeros((s, dims[t - 1]))
             for k in range(s):
-                for c in range(dims[t - 1]):
-                    if x[k, c] != 0:
-                        acc = 0.0
-                        for r in range(dims[t]):
-                            acc += delta[k, r] * buf[offsets[t - 1] + r * dims[t - 1] + c]
-                        back[k, c] = acc
-            delta = back
+                for r in range(dims[t]):
+                    back[k] += delta[k, r] * matrices[t - 1][r]
+            delta = back * (x != 0)
         # forward mode in lambda
         dx = np.zeros_like(inputs)
         ddx = np.zeros_like(inputs)
         for t in range(1, n_layers + 1):
             x = acts[t - 1]
-            wdx = _rows_apply(buf, offsets[t - 1], dims[t], dims[t - 1], dx * (x != 0))
-            wddx = _rows_apply(buf, offsets[t - 1], dims[t], dims[t - 1], ddx * (x != 0))
+            wdx = _matmul_transpose(dx * (x != 0), matrices[t - 1])
+            wddx = _matmul_transpose(ddx * (x != 0), matrices[t - 1])
             gp, gn = gps[n_layers - t], gns[n_layers - t]
             gx = _masked_gradient_apply(gp, gn, x, x)
             gdx = _masked_gradient_apply(gp, gn, x, dx)
