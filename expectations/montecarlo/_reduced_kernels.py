@@ -61,9 +61,7 @@ def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
     if transpose:
         dims = dims[::-1].copy()
         sigmas = sigmas[::-1].copy()
-    start = np.empty((2, x.size))
-    start[0] = x
-    start[1] = y
+    start = np.vstack((x, y))
     out = np.empty((n, 1))
     for s in range(n):
         v = _chain(gen, dims, sigmas, start)
@@ -74,9 +72,7 @@ def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
 @njit(**_JIT)
 def relu_chain(gen, n, dims, sigmas, x, y):
     """Reduced Lemma 4.11 / Corollary 4.12: sum_k ReLU((Bx)_k (By)_k) and the k = 1 term."""
-    start = np.empty((2, x.size))
-    start[0] = x
-    start[1] = y
+    start = np.vstack((x, y))
     out = np.empty((n, 2))
     for s in range(n):
         v = _chain(gen, dims, sigmas, start)
@@ -93,11 +89,7 @@ def relu_chain(gen, n, dims, sigmas, x, y):
 @njit(**_JIT)
 def norm_product(gen, n, q, x, y, z):
     """Reduced Lemma 4.20: ||Ax||^2 ||Ay|| ||Az|| with (Ax, Ay, Az) drawn from their joint law."""
-    start = np.empty((3, x.size))
-    start[0] = x
-    start[1] = y
-    start[2] = z
-    root = _gram_root(start)
+    root = _gram_root(np.vstack((x, y, z)))
     out = np.empty((n, 1))
     for s in range(n):
         zz = np.empty((3, q))
@@ -113,14 +105,7 @@ def norm_product(gen, n, q, x, y, z):
 def relu_pair(gen, n, q, x, y, z, u, v):
     """Reduced Lemma 4.19: (u.Ax, u.Ay, v.Ax, v.Az) is Gaussian with covariance
     Gram(u, v) (x) Gram(x, y, z), so one 6-dimensional draw replaces q len(x) normals."""
-    left = np.empty((2, u.size))
-    left[0] = u
-    left[1] = v
-    right = np.empty((3, x.size))
-    right[0] = x
-    right[1] = y
-    right[2] = z
-    root = np.kron(_gram_root(left), _gram_root(right))  # index 3 a + b: (u or v) . A (x, y or z)
+    root = np.kron(_gram_root(np.vstack((u, v))), _gram_root(np.vstack((x, y, z))))  # index 3 a + b: (u or v) . A (x, y or z)
     out = np.empty((n, 1))
     for s in range(n):
         g = np.empty(6)
