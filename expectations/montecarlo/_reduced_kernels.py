@@ -2,13 +2,20 @@
 
 They rest on one fact (Lemma 4.2 and the Gaussian row structure): for a
 matrix A with independent N(0, sigma^2) entries and fixed vectors U = [u_1 .. u_k],
-the rows of A U are independent N(0, sigma^2 Gram(U)) vectors.  So a chain
-A_L ... A_1 applied to k vectors can be sampled layer by layer from the k x k
-Gram matrix alone: m_t k normals per layer instead of m_t m_{t-1}.  Each kernel
-estimates exactly the same quantity as its reference kernel in ``_kernels.py``
-(tests/test_reduced.py compares them), with the same signature and columns.
-Kept in their own module with their own helpers (Numba's cache=True can pair
-a kernel with a stale helper from another module).
+the rows of A U are independent N(0, sigma^2 Gram(U)) vectors.  Hence
+
+* the Gram matrix of the images is Wishart(m, sigma^2 Gram(U)), drawn by the
+  Bartlett decomposition from k chi-square and k(k-1)/2 normal variates,
+  whatever the width m: a chain A_L ... A_1 acting on k vectors is sampled
+  through k x k Gram matrices alone;
+* given the Gram matrix before the last layer, the last layer's expectation is
+  known in closed form (Lemma 4.8 for inner products, Lemma 4.11's arc-cosine
+  form for sums of ReLU products), so it is integrated out (Rao-Blackwellisation).
+
+Each kernel estimates exactly the same quantity as its reference kernel in
+``_kernels.py`` (tests/test_reduced.py compares them), with the same
+signature and columns.  Kept in their own module with their own helpers
+(Numba's cache=True can pair a kernel with a stale helper from another module).
 """
 
 from __future__ import annotations
@@ -20,84 +27,114 @@ _JIT = dict(cache=True, nogil=True)
 
 
 @njit(**_JIT)
-def _gram_root(vectors):
-    """R with R R^T = vectors vectors^T (rows are vectors), by a symmetric eigendecomposition,
-    so that rank-deficient Gram matrices (equal or parallel vectors) are handled exactly."""
-    gram = vectors @ vectors.T
-    vals, vecs = np.linalg.eigh(gram)
-    k = vals.size
-    root = np.empty((k, k))
-    for a in range(k):
-        for b in range(k):
-            root[a, b] = vecs[a, b] * np.sqrt(max(vals[b], 0.0))
-    return root
+def _root_of(gram):
+    """Lower-triangular L with L L^T = gram (symmetric positive semi-definite): Cholesky with
+    zero pivots allowed, so that rank-deficient Gram matrices (equal or parallel vectors) work."""
+    k = gram.shape[0]
+    low = np.zeros((k, k))
+    scale = 1e-13 * max(np.abs(np.diag(gram)).max(), 1e-300)
+    for j in range(k):
+        d = gram[j, j]
+        for c in range(j):
+            d -= low[j, c] ** 2
+        if d <= scale:
+            continue  # a zero pivot: column j of L stays zero
+        low[j, j] = np.sqrt(d)
+        for i in range(j + 1, k):
+            acc = gram[i, j]
+            for c in range(j):
+                acc -= low[i, c] * low[j, c]
+            low[i, j] = acc / low[j, j]
+    return low
 
 
 @njit(**_JIT)
-def _next_layer(gen, vectors, rows, sigma):
-    """The images under a fresh rows x d matrix with N(0, sigma^2) entries, in distribution:
-    rows independent N(0, sigma^2 Gram)."""
-    root = _gram_root(vectors)
-    k = vectors.shape[0]
-    z = np.empty((k, rows))
+def _wishart(gen, gram, m, sigma):
+    """A draw of Gram(A U) for a fresh m-row matrix A with N(0, sigma^2) entries, given
+    gram = Gram(U): Wishart(m, sigma^2 gram) by the Bartlett decomposition (explicit rows
+    when m < k, where the Wishart law is singular)."""
+    k = gram.shape[0]
+    root = _root_of(gram)
+    if m < k:
+        z = np.empty((k, m))
+        for a in range(k):
+            for r in range(m):
+                z[a, r] = gen.standard_normal()
+        rows = root @ z
+        return sigma * sigma * (rows @ rows.T)
+    low = np.zeros((k, k))
     for a in range(k):
-        for r in range(rows):
-            z[a, r] = gen.standard_normal()
-    return sigma * (root @ z)
+        low[a, a] = np.sqrt(gen.chisquare(m - a))
+        for b in range(a):
+            low[a, b] = gen.standard_normal()
+    half = root @ low
+    return sigma * sigma * (half @ half.T)
 
 
 @njit(**_JIT)
-def _chain(gen, dims, sigmas, vectors):
-    """The images of the rows of ``vectors`` under A_L ... A_1 (dims m_0..m_L), in distribution."""
-    for t in range(1, dims.size):
-        vectors = _next_layer(gen, vectors, dims[t], sigmas[t - 1])
-    return vectors
+def _gram_chain(gen, dims, sigmas, gram, layers):
+    """Gram matrix after the first ``layers`` matrices of the chain, in distribution."""
+    for t in range(1, layers + 1):
+        gram = _wishart(gen, gram, dims[t], sigmas[t - 1])
+    return gram
+
+
+@njit(**_JIT)
+def _arccos_term(gram):
+    """sqrt(g11 g22) ((pi - theta) cos theta + sin theta) / pi for the 2 x 2 Gram matrix
+    (Lemma 4.11's one-layer expectation of ReLU(u v), per row and per unit variance)."""
+    norm = np.sqrt(gram[0, 0] * gram[1, 1])
+    if norm == 0.0:
+        return 0.0
+    cross = np.sqrt(max(gram[0, 0] * gram[1, 1] - gram[0, 1] ** 2, 0.0))
+    theta = np.arctan2(cross, gram[0, 1])
+    return (norm * ((np.pi - theta) * np.cos(theta) + np.sin(theta))) / np.pi
 
 
 @njit(**_JIT)
 def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
-    """Reduced Lemmas 4.7-4.10 (same columns as the reference kernel).  x^T B B^T y is
-    x^T C^T C y for C = B^T, a chain of independent transposed matrices with reversed dims."""
+    """Reduced Lemmas 4.7-4.10: the Gram matrix of (x, y) through the first L - 1 layers by
+    Wishart draws, then E[(A u).(A v) | u, v] = m_L sigma_L^2 u.v (Lemma 4.8).  For
+    x^T B B^T y = x^T C^T C y, C = B^T is a chain of transposed matrices with reversed dims."""
     if transpose:
         dims = dims[::-1].copy()
         sigmas = sigmas[::-1].copy()
     start = np.vstack((x, y))
+    gram0 = start @ start.T
+    last = dims.size - 1
     out = np.empty((n, 1))
     for s in range(n):
-        v = _chain(gen, dims, sigmas, start)
-        out[s, 0] = v[0] @ v[1]
+        gram = _gram_chain(gen, dims, sigmas, gram0, last - 1)
+        out[s, 0] = dims[last] * sigmas[last - 1] ** 2 * gram[0, 1]
     return out
 
 
 @njit(**_JIT)
 def relu_chain(gen, n, dims, sigmas, x, y):
-    """Reduced Lemma 4.11 / Corollary 4.12: sum_k ReLU((Bx)_k (By)_k) and the k = 1 term."""
+    """Reduced Lemma 4.11 / Corollary 4.12: the Gram matrix of (x, y) through the first L - 1
+    layers by Wishart draws, then the last layer integrated out by Lemma 4.11's one-layer form;
+    columns: the sum over the m_L units and one unit (the same expectations as the reference)."""
     start = np.vstack((x, y))
+    gram0 = start @ start.T
+    last = dims.size - 1
     out = np.empty((n, 2))
     for s in range(n):
-        v = _chain(gen, dims, sigmas, start)
-        acc = 0.0
-        for k in range(v.shape[1]):
-            p = v[0, k] * v[1, k]
-            if p > 0:
-                acc += p
-        out[s, 0] = acc
-        out[s, 1] = max(v[0, 0] * v[1, 0], 0.0)
+        gram = _gram_chain(gen, dims, sigmas, gram0, last - 1)
+        unit = sigmas[last - 1] ** 2 * _arccos_term(gram)
+        out[s, 0] = dims[last] * unit
+        out[s, 1] = unit
     return out
 
 
 @njit(**_JIT)
 def norm_product(gen, n, q, x, y, z):
-    """Reduced Lemma 4.20: ||Ax||^2 ||Ay|| ||Az|| with (Ax, Ay, Az) drawn from their joint law."""
-    root = _gram_root(np.vstack((x, y, z)))
+    """Reduced Lemma 4.20: ||Ax||^2 ||Ay|| ||Az|| read off a Wishart(q, Gram(x, y, z)) draw."""
+    start = np.vstack((x, y, z))
+    gram0 = start @ start.T
     out = np.empty((n, 1))
     for s in range(n):
-        zz = np.empty((3, q))
-        for a in range(3):
-            for r in range(q):
-                zz[a, r] = gen.standard_normal()
-        v = root @ zz
-        out[s, 0] = (v[0] @ v[0]) * np.sqrt(v[1] @ v[1]) * np.sqrt(v[2] @ v[2])
+        w = _wishart(gen, gram0, q, 1.0)
+        out[s, 0] = w[0, 0] * np.sqrt(w[1, 1] * w[2, 2])
     return out
 
 
@@ -105,7 +142,9 @@ def norm_product(gen, n, q, x, y, z):
 def relu_pair(gen, n, q, x, y, z, u, v):
     """Reduced Lemma 4.19: (u.Ax, u.Ay, v.Ax, v.Az) is Gaussian with covariance
     Gram(u, v) (x) Gram(x, y, z), so one 6-dimensional draw replaces q len(x) normals."""
-    root = np.kron(_gram_root(np.vstack((u, v))), _gram_root(np.vstack((x, y, z))))  # index 3 a + b: (u or v) . A (x, y or z)
+    left, right = np.vstack((u, v)), np.vstack((x, y, z))
+    # index 3 a + b of the draw: (u or v) . A (x, y or z)
+    root = np.kron(_root_of(left @ left.T), _root_of(right @ right.T))
     out = np.empty((n, 1))
     for s in range(n):
         g = np.empty(6)
