@@ -1,0 +1,306 @@
+"""Figure 5.1 of the thesis: estimated against true optimal learning rates, by depth and width.
+
+For every architecture (d_0, m, ..., m, 1) with h = 1..4 hidden layers of width m
+(n = h + 1 weight layers) and several initial Hettinger networks, MSE loss:
+
+* the thesis's estimate -T4.13/T4.24 at that network, both sums exact (filled dots)
+  and with the thesis's 4,000-index subsampling (hollow circles, delta-method SE
+  bars; only where the subsampled ratio is positive, the rest are counted);
+* the per-network Newton estimate -L_M'(0)/L_M''(0) (triangles);
+* the true optimal learning rate, the global minimiser of the one-step loss (pluses);
+* -E[L_M'(0)]/E[L_M''(0)] over Hettinger initializations (Monte Carlo, diamonds ± SE).
+
+The lower row shows each estimate divided by the same network's true optimum (1 = exact).
+
+Data: ``synthetic`` is expectations.data.synthetic (768 x 8, seed = --seed);
+``diabetes`` is scikit-learn's diabetes regression set (442 x 10, *not* the thesis's
+Pima data) with inputs and the target both standardised to mean 0, variance 1.
+``--samples`` keeps a random subset of rows (seed --seed) for quick runs.
+
+Prints a Markdown table of the ratios to stdout, progress to stderr, and writes
+figures/figure_5_1_<data>.png (only after everything succeeded).
+
+    python validation/figure_5_1.py [--data synthetic|diabetes] [--networks 5] [--widths 8,16,32,64,128]
+                                    [--depths 1,2,3,4] [--initializations 100] [--samples S]
+                                    [--seed 0] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from _figures import FIGURES, plt, progress, save_figure
+
+from expectations.data import load_sklearn, synthetic
+from expectations.learning_rate import NetworkResult, analyse_network
+from expectations.montecarlo.initializations import sample_initializations
+from expectations.network import CReLUNetwork
+from expectations.one_step import OneStepProblem
+
+DATA_SETS = ("synthetic", "diabetes")
+N_INDEX_SAMPLES = 4000
+
+
+@dataclass
+class Architecture:
+    depth: int  # hidden layers h
+    width: int
+    widths: list[int]
+    networks: list[NetworkResult]
+    expected: object  # Estimate of -E[L']/E[L'']
+    thesis_loss_growth: np.ndarray  # L_M(thesis exact) / L_M(0), per network
+
+
+def load_data(name: str, samples: int | None, seed: int):
+    """(inputs, targets (s, 1), description)."""
+    if name == "synthetic":
+        data = synthetic(seed=seed)
+        x, y = data.inputs, data.targets
+        desc = f"synthetic data (768 x 8, seed {seed})"
+    elif name == "diabetes":
+        data = load_sklearn("diabetes")
+        x = data.inputs
+        y = data.targets.reshape(-1, 1)
+        y = (y - y.mean()) / y.std()
+        desc = "scikit-learn diabetes regression (442 x 10, inputs and target standardised)"
+    else:
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATA_SETS)}")
+    if samples is not None:
+        if not 2 <= samples <= x.shape[0]:
+            raise ValueError(f"--samples must be between 2 and {x.shape[0]}, got {samples}")
+        if samples < x.shape[0]:
+            rows = np.sort(np.random.default_rng([seed, 51]).choice(x.shape[0], samples, replace=False))
+            x, y = x[rows], y[rows]
+            desc += f", {samples} random rows (seed {seed})"
+    return np.ascontiguousarray(x), np.ascontiguousarray(y), desc
+
+
+def analyse(depth, width, widths, x, y, n_networks, n_mc, seed, pool) -> Architecture:
+    children = np.random.SeedSequence([seed, *widths]).spawn(n_networks)
+
+    def one(k):
+        net = CReLUNetwork.hettinger(widths, np.random.default_rng(children[k]))
+        result = analyse_network(net, x, y, "mse", N_INDEX_SAMPLES, seed=seed + 2 * k)
+        with np.errstate(over="ignore", invalid="ignore"):
+            growth = OneStepProblem(net, x, y, "mse").loss_at(result.thesis_exact) / result.loss_before
+        return result, growth
+
+    pairs = list(pool.map(one, range(n_networks)))
+    expected = sample_initializations(widths, x, y, "mse", n_mc, seed).optimal_learning_rate()
+    return Architecture(depth, width, widths, [p[0] for p in pairs], expected,
+                        np.array([p[1] for p in pairs]))
+
+
+def ratios(arch: Architecture, attribute: str) -> np.ndarray:
+    """Per network: estimate / true optimum (NaN where the estimate does not exist)."""
+    out = []
+    for r in arch.networks:
+        v = getattr(r, attribute)
+        v = v.mean if hasattr(v, "mean") else v
+        out.append(math.nan if v is None or r.true_optimum <= 0 else v / r.true_optimum)
+    return np.array(out, dtype=float)
+
+
+def mean_se(values: np.ndarray) -> tuple[float, float, int]:
+    v = values[np.isfinite(values)]
+    if v.size == 0:
+        return math.nan, math.nan, 0
+    se = v.std(ddof=1) / math.sqrt(v.size) if v.size > 1 else math.nan
+    return float(v.mean()), float(se), int(v.size)
+
+
+def fmt(m: float, se: float) -> str:
+    if not math.isfinite(m):
+        return "n/a"
+    return f"{m:.3g} ± {se:.2g}" if math.isfinite(se) else f"{m:.3g}"
+
+
+def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
+    lines = [
+        f"Ratios estimate / true optimum, mean ± SE over {n_networks} initial networks ({data_name}, MSE); "
+        "median [min, max] of thesis / true; MC = -E[L']/E[L''] over initializations / mean true optimum "
+        "(delta-method SE); L(thesis)/L(0) = median loss after one step at the thesis's (exact) rate over "
+        "the initial loss",
+        "",
+        "| data | hidden layers | width | thesis (exact sums) / true | median [min, max] "
+        "| thesis (4000-index subsample) / true | subsample ≤ 0 | Newton / true | MC / mean true "
+        "| true optimum | L(thesis)/L(0) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for a in results:
+        te_all = ratios(a, "thesis_exact")
+        te = mean_se(te_all)
+        spread = f"{np.median(te_all):.3g} [{te_all.min():.2g}, {te_all.max():.2g}]"
+        sub = ratios(a, "thesis_subsampled")
+        ts = mean_se(sub)
+        nw = mean_se(ratios(a, "newton"))
+        true = mean_se(np.array([r.true_optimum for r in a.networks]))
+        mc = a.expected.mean / true[0]
+        mc_se = abs(mc) * math.hypot(a.expected.stderr / a.expected.mean,
+                                     (true[1] if math.isfinite(true[1]) else 0) / true[0])
+        n_bad = int(np.sum(~(sub > 0)))
+        lines.append(f"| {data_name} | {a.depth} | {a.width} | {fmt(*te[:2])} | {spread} | {fmt(*ts[:2])} | "
+                     f"{n_bad}/{len(sub)} | {fmt(*nw[:2])} | {fmt(mc, mc_se)} | {fmt(*true[:2])} | "
+                     f"{np.median(a.thesis_loss_growth):.2g} |")
+    return "\n".join(lines)
+
+
+def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out: str) -> None:
+    colours = {d: f"C{k}" for k, d in enumerate(depths)}
+    ncol = len(depths)
+    fig = plt.figure(figsize=(max(4.0 * ncol, 9.0), 9.0))
+    grid = fig.add_gridspec(2, max(ncol, 2), height_ratios=[1.0, 1.0])
+    top = [fig.add_subplot(grid[0, k]) for k in range(ncol)]
+    for ax in top[1:]:
+        ax.sharey(top[0])
+    half = max(ncol, 2) // 2
+    bottom = [fig.add_subplot(grid[1, :half]), fig.add_subplot(grid[1, half:])]
+
+    def jitter(w, k, n, spread):
+        return w * np.exp(spread * ((k - (n - 1) / 2) / max(n - 1, 1)))
+
+    # Top row: learning rates against width, one panel per depth.
+    sub_points = []
+    for ax, depth in zip(top, depths):
+        c = colours[depth]
+        n_bad = n_tot = 0
+        for a in (r for r in results if r.depth == depth):
+            n = len(a.networks)
+            for k, r in enumerate(a.networks):
+                ax.plot(jitter(a.width * 0.88, k, n, 0.05), r.thesis_exact, "o", color=c, ms=5)
+                ax.plot(jitter(a.width, k, n, 0.05), r.true_optimum, "+", color="k", ms=9, mew=1.4)
+                if r.newton is not None:
+                    ax.plot(jitter(a.width, k, n, 0.05), r.newton, "^", mfc="none", color=c, ms=7)
+                n_tot += 1
+                if r.thesis_subsampled.mean > 0:
+                    sub_points.append((ax, jitter(a.width * 0.78, k, n, 0.05), r.thesis_subsampled, c))
+                else:
+                    n_bad += 1
+            e = a.expected
+            ax.errorbar(a.width * 1.14, e.mean, yerr=e.stderr, fmt="D", color=c, mfc="white", ms=6,
+                        capsize=3)
+        ax.set(xscale="log", yscale="log", title=f"{depth} hidden layer{'s' if depth > 1 else ''} "
+               f"(n = {depth + 1})", xlabel="hidden width m")
+        ax.set_xticks(widths, [str(w) for w in widths])
+        ax.minorticks_off()
+        ax.set_xlim(min(widths) * 0.45, max(widths) * 1.8)
+        ax.grid(True, which="major", alpha=0.3)
+        if n_bad:
+            ax.text(0.02, 0.02, f"{n_bad}/{n_tot} subsampled thesis\nestimates ≤ 0 (not shown)",
+                    transform=ax.transAxes, fontsize=7, va="bottom")
+    ylo, yhi = top[0].get_ylim()
+    for ax, xpos, est, c in sub_points:
+        lower = est.mean - max(est.mean - est.stderr, ylo)
+        ax.errorbar(xpos, est.mean, yerr=[[lower], [est.stderr]], fmt="o", mfc="none", color=c, ms=5,
+                    capsize=2, lw=0.8)
+    top[0].set_ylim(ylo, max(yhi, top[0].get_ylim()[1]))
+    top[0].set_ylabel("learning rate (log)")
+    handles = [
+        plt.Line2D([], [], ls="none", marker="o", color="0.3", label="thesis -T4.13/T4.24 at the network, "
+                   "exact sums"),
+        plt.Line2D([], [], ls="none", marker="o", mfc="none", color="0.3",
+                   label=f"thesis, {N_INDEX_SAMPLES}-index subsample ± SE"),
+        plt.Line2D([], [], ls="none", marker="^", mfc="none", color="0.3", label="Newton -L'(0)/L''(0)"),
+        plt.Line2D([], [], ls="none", marker="+", color="k", ms=9, mew=1.4, label="true optimum"),
+        plt.Line2D([], [], ls="none", marker="D", mfc="white", color="0.3",
+                   label=f"-E[L'(0)]/E[L''(0)], {n_mc} initializations ± SE"),
+    ]
+    fig.legend(handles=handles, loc="upper center", ncol=5, fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, 0.95))
+
+    # Bottom row: ratios to the true optimum.
+    nd = len(depths)
+    for a in results:
+        c = colours[a.depth]
+        xoff = a.width * np.exp(0.3 * ((depths.index(a.depth) - (nd - 1) / 2) / max(nd - 1, 1)))
+        n = len(a.networks)
+        for attribute, ax, marker in (("thesis_exact", bottom[0], "o"), ("newton", bottom[1], "^")):
+            r = ratios(a, attribute)
+            xs = jitter(xoff, np.arange(n), n, 0.03)
+            ax.plot(xs, r, marker, color=c, ms=4, alpha=0.45, mfc=c if marker == "o" else "none")
+            m, se, _ = mean_se(r)
+            if math.isfinite(m):
+                ax.errorbar(xoff, m, yerr=se if math.isfinite(se) else None, fmt="_", color=c, ms=14,
+                            mew=2, capsize=3)
+        true = mean_se(np.array([r.true_optimum for r in a.networks]))
+        mc = a.expected.mean / true[0]
+        bottom[1].plot(xoff, mc, "D", color=c, mfc="white", ms=5)
+    for ax, title in zip(bottom, ("thesis estimate (exact sums) / true optimum",
+                                  "Newton / true optimum;  -E[L'(0)]/E[L''(0)] / mean true optimum")):
+        ax.axhline(1.0, color="k", lw=1)
+        ax.set(xscale="log", yscale="log", xlabel="hidden width m", title=title)
+        ax.set_xticks(widths, [str(w) for w in widths])
+        ax.minorticks_off()
+        ax.set_xlim(min(widths) * 0.6, max(widths) * 1.6)
+        ax.grid(True, which="major", alpha=0.3)
+    for ax in bottom:
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(min(lo, 0.3), max(hi, 3.0))
+        ax.set_ylabel("ratio (log; 1 = exact)")
+    bottom[1].legend(handles=[plt.Line2D([], [], ls="none", marker="s", color=colours[d],
+                                         label=f"{d} hidden layer{'s' if d > 1 else ''}") for d in depths]
+                     + [plt.Line2D([], [], ls="none", marker="_", ms=14, mew=2, color="0.3",
+                                   label="mean ± SE over networks"),
+                        plt.Line2D([], [], ls="none", marker="D", mfc="white", color="0.3",
+                                   label="-E[L']/E[L''] / mean true")],
+                     fontsize=8, loc="best")
+    fig.suptitle(f"Figure 5.1: estimated vs true optimal learning rates — {desc}, MSE", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.935))
+    save_figure(fig, out)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="synthetic", help="synthetic or diabetes")
+    parser.add_argument("--networks", type=int, default=5, help="initial networks per architecture")
+    parser.add_argument("--widths", default="8,16,32,64,128", help="hidden widths m")
+    parser.add_argument("--depths", default="1,2,3,4", help="numbers of hidden layers h")
+    parser.add_argument("--initializations", type=int, default=100,
+                        help="Monte Carlo networks for -E[L']/E[L'']")
+    parser.add_argument("--samples", type=int, default=None, help="random subset of rows (default all)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=None, help="default figures/figure_5_1_<data>.png")
+    args = parser.parse_args(argv)
+    try:
+        widths = sorted({int(w) for w in args.widths.split(",")})
+        depths = sorted({int(d) for d in args.depths.split(",")})
+    except ValueError:
+        parser.error("--widths and --depths are comma-separated integers")
+    if min(widths) < 1 or min(depths) < 1 or args.networks < 2 or args.initializations < 2:
+        parser.error("widths and depths must be >= 1, --networks and --initializations >= 2")
+    out = args.out or os.path.join(FIGURES, f"figure_5_1_{args.data}.png")
+    try:
+        x, y, desc = load_data(args.data, args.samples, args.seed)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+    start = time.perf_counter()
+    results = []
+    archs = [(d, m) for d in depths for m in widths]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for k, (depth, m) in enumerate(archs, 1):
+            layer_widths = [x.shape[1]] + [m] * depth + [1]
+            progress(f"[{k}/{len(archs)}] {args.data}: widths {layer_widths} "
+                     f"({time.perf_counter() - start:.0f} s)")
+            results.append(analyse(depth, m, layer_widths, x, y, args.networks, args.initializations,
+                                   args.seed, pool))
+    n_boundary = sum(r.optimum_at_boundary for a in results for r in a.networks)
+    print(table(results, args.data, args.networks))
+    if n_boundary:
+        print(f"\nwarning: {n_boundary} true optima at the end of the searched range")
+    plot(results, depths, widths, desc, args.initializations, out)
+    progress(f"done in {time.perf_counter() - start:.0f} s")
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
