@@ -18,6 +18,7 @@ FIGURES = (
     ("figure_4_1.png", "Figure 4.1: angle between Gaussian vectors (Lemma 4.3) over sampled angles"),
     ("figure_4_2_digits.png", "Figure 4.2: angles of the digits data set with the fitted n"),
     ("figure_4_2_breast_cancer.png", "Figure 4.2: angles of the breast-cancer data set with the fitted n"),
+    ("figure_4_2_wine.png", "Figure 4.2: angles of the wine data set with the fitted n"),
     ("figure_5_1_synthetic.png", "Figure 5.1: estimated vs true optimal learning rates (synthetic data)"),
     ("figure_5_1_diabetes.png", "Figure 5.1: estimated vs true optimal learning rates (diabetes data)"),
     ("figure_5_2.png", "Figure 5.2: loss over five steps at multiples of the optimal rate"),
