@@ -70,6 +70,15 @@ def _blas() -> str:
         return "unknown"
 
 
+def machine_cpu_seconds() -> float | None:
+    """CPU seconds used by everything on the machine since boot (/proc/stat; steal included), or None."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
 def machine() -> dict:
     """Where and with what the benchmarks ran."""
     return {"cpu_model": _cpu_model(), "logical_cores": os.cpu_count(),
@@ -77,6 +86,7 @@ def machine() -> dict:
             "numba_threads": numba.config.NUMBA_NUM_THREADS, "platform": platform.platform(),
             "python": sys.version.split()[0], "numpy": np.__version__, "numba": numba.__version__,
             "scipy": scipy.__version__, "blas": _blas(),
+            "blas_threads_env": {v: os.environ.get(v) for v in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
             "load_average_at_start": [round(v, 2) for v in os.getloadavg()]}
 
 
@@ -112,8 +122,24 @@ def render_markdown(report: dict) -> str:
         f"| Software | Python {m['python']}, NumPy {m['numpy']} ({m['blas']}), Numba {m['numba']}, "
         f"SciPy {m['scipy']} |",
         f"| Platform | {m['platform']} |",
-        f"| Load average at start | {', '.join(map(str, m['load_average_at_start']))} |", "",
+        f"| BLAS threads | {', '.join(f'{k}={v}' for k, v in m['blas_threads_env'].items())} |",
+        f"| Load average at start | {', '.join(map(str, m['load_average_at_start']))} |",
+        f"| Other processes during the run | {_fmt(report['other_processes_cores'])} cores busy on "
+        "average (machine CPU time from /proc/stat minus this process's) |", "",
     ]
+    others = report["other_processes_cores"]
+    if others is not None and others > 0.25:
+        lines += [f"**The machine was shared during this run**: other processes kept {others:.2f} of its "
+                  f"{m['logical_cores']} cores busy on average.  Interleaved timing keeps the one-thread "
+                  "ratios comparable, but absolute rates are low and the \"all cores\" rows understate "
+                  "what parallel threads gain on an idle machine.", ""]
+    lines += ["## Targets", ""]
+    for section in report["sections"]:
+        for row in section["rows"]:
+            if row["target"]:
+                lines.append(f"* **{'Met' if row['met'] else 'Not met'}**: {row['name']}: "
+                             f"{_fmt(row['value'])} {row['unit']} (target {row['target']}).")
+    lines.append("")
     for section in report["sections"]:
         lines += [f"## {section['title']}", "", section["setup"], "",
                   "| Measurement | Result | Target | Met | Timings (median per call) |",
@@ -122,8 +148,9 @@ def render_markdown(report: dict) -> str:
             met = {True: "**yes**", False: "**no**", None: "—"}[row["met"]]
             timings = "; ".join(f"{name} {_fmt_seconds(t['median_s'])} ({t['cores_busy']:.1f} cores busy)"
                                 for name, t in row["timings"].items())
-            lines.append(f"| {row['name']} | {_fmt(row['value'])} {row['unit']} | {row['target'] or '—'} "
-                         f"| {met} | {timings or '—'} |")
+            cells = [row["name"], f"{_fmt(row['value'])} {row['unit']}", row["target"] or "—", met,
+                     timings or "—"]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines += [""] + [f"* {note}" for note in section.get("notes", [])] + [""]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -1,6 +1,6 @@
 """Benchmark suite: performance claims as ratios of timings taken in one run on one machine.
 
-    python benchmarks/run.py            # about a minute on 2 cores; writes benchmarks/results.json
+    python benchmarks/run.py            # 1-2 minutes on 2 cores; writes benchmarks/results.json
                                         # and docs/benchmarks.md
     python benchmarks/run.py --quick    # a few seconds; checks the script, writes to a temporary directory
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import math
+import os
 import sys
 import tempfile
 import time
@@ -20,9 +21,22 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
+# NumPy's BLAS on one thread unless the caller says otherwise (see docs/benchmarks.md).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
 import numba
 import numpy as np
-from harness import growth_exponent, machine, render_markdown, time_calls, to_json, write_atomically
+from harness import (
+    growth_exponent,
+    machine,
+    machine_cpu_seconds,
+    render_markdown,
+    time_calls,
+    to_json,
+    write_atomically,
+)
 from reference import naive_theorem_4_24, numpy_network_columns, numpy_relu_chain_samples
 
 from expectations import theorems as th
@@ -34,7 +48,7 @@ from expectations.one_step import OneStepProblem
 from expectations.sampling import chunk_generators
 
 ROOT = Path(__file__).resolve().parent.parent
-FULL = dict(repeats=5, min_time=0.05, naive_sizes=(32, 64, 128, 192),
+FULL = dict(repeats=7, min_time=0.1, naive_sizes=(32, 64, 128, 192),
             networks=(([8, 32, 32, 1], 128, 256, 64), ([8, 64, 64, 64, 1], 256, 64, 16)),
             relu=(([16, 64, 32], 16384), ([64, 64, 64], 8192)), raw_normals=2**21)
 QUICK = dict(repeats=2, min_time=0.01, naive_sizes=(16, 32, 64),
@@ -56,7 +70,8 @@ def pick(timings, *names):
 
 def bench_theorems(cfg) -> dict:
     s, widths = 768, [8] + [64] * 7 + [1]
-    x = synthetic(s, 8, 1, seed=0).inputs
+    data = synthetic(s, 8, 1, seed=0)
+    x = data.inputs
     g = np.random.default_rng(1).standard_normal((s, 1))
     h = np.full((s, 1, 1), 2.0)                                        # MSE Hessian 2 I / d_n, d_n = 1
     rows = []
@@ -76,8 +91,7 @@ def bench_theorems(cfg) -> dict:
                         timings=pick(t, f"subsampled {which}", f"exact {which}")))
 
     # Accuracy of the subsampled estimates: random gradients, and a Hettinger network's own MSE gradients.
-    data = synthetic(s, 8, 1, seed=0)
-    network_g = OneStepProblem(CReLUNetwork.hettinger(widths, 3), data.inputs, data.targets).output_gradients
+    network_g = OneStepProblem(CReLUNetwork.hettinger(widths, 3), x, data.targets).output_gradients
     for label, grads in (("random N(0, 1) dL", g), ("a Hettinger network's MSE dL", network_g)):
         cases = (("4.24", th.theorem_4_24(widths, x, grads, h),
                   th.theorem_4_24_subsampled(widths, x, grads, h, 4000, seed=2)),
@@ -85,11 +99,12 @@ def bench_theorems(cfg) -> dict:
                   th.theorem_4_13_subsampled(widths, x, grads, 4000, seed=2)))
         for which, value, est in cases:
             rel_se = est.stderr / abs(value)
+            needed = 4000 * (rel_se / 0.01) ** 2                     # the stderr scales as 1 / sqrt(samples)
             rows.append(row(f"Theorem {which} subsampled, {label}: |estimate − exact| / |exact|",
                             abs(est.mean - value) / abs(value),
-                            f"(stderr / |exact| = {rel_se:.3g}, z = {est.z(value):+.2f})",
-                            exact=value, estimate=est.mean, stderr=est.stderr,
-                            samples_for_1pct_stderr=4000 * (rel_se / 0.01) ** 2))
+                            f"(stderr / |exact| = {rel_se:.3g}, z = {est.z(value):+.2f}; a 1% stderr "
+                            f"needs {needed:.1e} samples)", exact=value, estimate=est.mean,
+                            stderr=est.stderr, samples_for_1pct_stderr=needed))
 
     # Naive n^2 s^3 loop against the factorised form, n = 4.
     widths4 = [8, 64, 64, 64, 1]
@@ -116,7 +131,7 @@ def bench_theorems(cfg) -> dict:
     rows.append(row("Growth exponent in s of the naive time", growth_exponent(sizes, naive_t),
                     "(n^2 s^3 terms: 3 expected)", sizes=sizes))
     rows.append(row("Growth exponent in s of the factorised time", growth_exponent(sizes, fact_t),
-                    "(O(s) work, call overhead dominates)", sizes=sizes))
+                    "(O(n^2 + s d_n^2) work)", sizes=sizes))
     rows.append(row("Growth exponent in s of the ratio naive / factorised",
                     growth_exponent(sizes, naive_t / fact_t), "", sizes=sizes))
     return dict(title="1. Theorems 4.13 and 4.24: factorised, naive and subsampled", rows=rows, setup=(
@@ -128,9 +143,9 @@ def bench_theorems(cfg) -> dict:
         "with full Hessians.  n = 4 comparisons: widths [8, 64, 64, 64, 1]."),
         notes=["The naive baseline builds its (i, j)-independent (s, s, s) factors once, outside the "
                "pair loop, so the ratios are conservative.",
-               "`samples_for_1pct_stderr` in results.json is the number of index samples the subsampled "
-               "estimate would need for a 1% standard error (it scales as 1 / samples).  For Theorem "
-               "4.24, n^2 s^3 = 2.9e10 terms in all."])
+               "Samples for a 1% stderr: 4,000 x (stderr / |exact| / 0.01)^2.  At s = 768, n = 8 Theorem "
+               f"4.24's sum has n^2 s^3 = {64 * 768**3:.1e} terms and Theorem 4.13's n s^2 = "
+               f"{8 * 768**2:.1e}."])
 
 
 # ---------------------------------------------------------------- 2. Monte Carlo over initializations
@@ -172,8 +187,12 @@ def bench_initializations(cfg) -> dict:
                 notes=["The kernel computes 7 columns per network (also Theorem 4.13 with the exact layer-1 "
                        "alpha and the two Lemma 4.16 sums); the NumPy route computes 4, but recomputes "
                        "the arccos Gram matrix for every network, which the kernel receives precomputed.",
-                       f"\"all cores\" is the default thread pool ({numba.config.NUMBA_NUM_THREADS} "
-                       "threads); NumPy's BLAS may use several threads too: see \"cores busy\"."])
+                       "\"all cores\" is the package's default thread pool "
+                       f"({numba.config.NUMBA_NUM_THREADS} "
+                       "threads).  NumPy's BLAS runs on OPENBLAS_NUM_THREADS threads (1 unless the caller "
+                       "sets it): with the library default of one thread per core the NumPy route took the "
+                       "same wall time here at twice the CPU time, the extra BLAS thread only spinning and "
+                       "competing with the Numba threads.  \"cores busy\" shows what each side used."])
 
 
 # ---------------------------------------------------------------- 3. Reference random-matrix kernels
@@ -260,7 +279,7 @@ def main(argv=None) -> int:
     json_path = args.json or (out_dir / "results.json" if out_dir else ROOT / "benchmarks" / "results.json")
     md_path = args.markdown or (out_dir / "benchmarks.md" if out_dir else ROOT / "docs" / "benchmarks.md")
 
-    start = time.perf_counter()
+    start, own_cpu, machine_cpu = time.perf_counter(), time.process_time(), machine_cpu_seconds()
     report = dict(date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
                   command="python benchmarks/run.py" + (" --quick" if args.quick else ""),
                   mode="quick" if args.quick else "full", repeats=cfg["repeats"], machine=machine())
@@ -268,7 +287,10 @@ def main(argv=None) -> int:
     for bench in (bench_theorems, bench_initializations, bench_relu_chain):
         print(f"{bench.__name__} ...", file=sys.stderr)
         sections.append(bench(cfg))
-    report.update(total_seconds=time.perf_counter() - start, sections=sections)
+    wall = time.perf_counter() - start
+    others = None if machine_cpu is None else (
+        (machine_cpu_seconds() - machine_cpu - (time.process_time() - own_cpu)) / wall)
+    report.update(total_seconds=wall, other_processes_cores=others, sections=sections)
     write_atomically({json_path: to_json(report), md_path: render_markdown(report)})
     print(f"wrote {json_path} and {md_path} in {report['total_seconds']:.1f} s", file=sys.stderr)
     return 0
