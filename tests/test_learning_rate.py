@@ -239,3 +239,16 @@ def test_optimal_learning_rate_over_initializations_has_a_delta_method_error():
     assert 0 < lr.stderr < lr.mean
     with pytest.raises(ValueError, match="unknown column"):
         sample.estimate("third_derivative")
+
+
+def test_network_kernel_at_width_1024_matches_the_numpy_route():
+    """Scale: widths up to 1024 without materialising any n^2 s^3 object."""
+    x, y = _data(s=16, d0=4, dn=1)
+    widths = np.array([4, 1024, 1024, 1])
+    sample = sample_initializations(widths, x, y, "mse", n_networks=1, seed=9)
+    gen = chunk_generators(9, 1)[0]
+    sig = (widths[1:] * widths[:-1]) ** -0.25
+    P = tuple(sig[t] * gen.standard_normal(widths[t + 1] * widths[t]).reshape(widths[t + 1], widths[t])
+              for t in range(3))
+    d = OneStepProblem(CReLUNetwork(P, P), x, y).derivatives()
+    np.testing.assert_allclose(sample.moments.mean[[0, 3]], [d.first, d.second], rtol=1e-9)
