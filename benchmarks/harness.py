@@ -163,6 +163,7 @@ def write_atomically(contents: dict[Path, str]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             temps[path] = tmp
+            os.chmod(tmp, 0o644)                                          # mkstemp makes it 0600
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()

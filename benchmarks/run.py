@@ -188,11 +188,12 @@ def bench_initializations(cfg) -> dict:
                        "alpha and the two Lemma 4.16 sums); the NumPy route computes 4, but recomputes "
                        "the arccos Gram matrix for every network, which the kernel receives precomputed.",
                        "\"all cores\" is the package's default thread pool "
-                       f"({numba.config.NUMBA_NUM_THREADS} "
-                       "threads).  NumPy's BLAS runs on OPENBLAS_NUM_THREADS threads (1 unless the caller "
-                       "sets it): with the library default of one thread per core the NumPy route took the "
-                       "same wall time here at twice the CPU time, the extra BLAS thread only spinning and "
-                       "competing with the Numba threads.  \"cores busy\" shows what each side used."])
+                       f"({numba.config.NUMBA_NUM_THREADS} threads).  NumPy's BLAS runs on "
+                       "OPENBLAS_NUM_THREADS threads (1 unless the caller sets it).  In a separate check on "
+                       "this machine, the library default of one BLAS thread per core gave the NumPy route "
+                       "the same wall time at twice the CPU time (the extra thread spins), and under load "
+                       "from other processes it made timings erratic.  \"cores busy\" shows what each "
+                       "side used."])
 
 
 # ---------------------------------------------------------------- 3. Reference random-matrix kernels
@@ -202,7 +203,7 @@ def _relu_rows(cfg, widths, n_kernel) -> list[dict]:
     x, y = rng.standard_normal(widths[0]), rng.standard_normal(widths[0])
     n_numpy, batch = n_kernel // 4, 64
     normals = sum(a * b for a, b in zip(widths[1:], widths[:-1]))       # drawn per sample
-    est = estimate_relu_chain_sum(x, y, widths, n_kernel, seed=0)
+    est = estimate_relu_chain_sum(x, y, widths, n_kernel, seed=0, method="reference")
     ref = numpy_relu_chain_samples(x, y, widths, n_numpy, np.random.default_rng(6), batch)
     z = (est.mean - ref.mean()) / math.hypot(est.stderr, ref.std(ddof=1) / math.sqrt(n_numpy))
     if not abs(z) < 5:
@@ -218,8 +219,9 @@ def _relu_rows(cfg, widths, n_kernel) -> list[dict]:
     numpy_rng, one_thread = np.random.default_rng(7), ThreadPoolExecutor(1)
     raw_pool = ThreadPoolExecutor(n_threads)
     t = time_calls({
-        "kernel 1 thread": lambda: estimate_relu_chain_sum(x, y, widths, n_kernel, 0, executor=one_thread),
-        "kernel all cores": lambda: estimate_relu_chain_sum(x, y, widths, n_kernel, 0),
+        "kernel 1 thread": lambda: estimate_relu_chain_sum(x, y, widths, n_kernel, 0, executor=one_thread,
+                                                             method="reference"),
+        "kernel all cores": lambda: estimate_relu_chain_sum(x, y, widths, n_kernel, 0, method="reference"),
         "raw draws 1 thread": lambda: raw_draws(0),
         "raw draws all cores": lambda: list(raw_pool.map(raw_draws, range(n_threads))),
         "NumPy estimator": lambda: numpy_relu_chain_samples(x, y, widths, n_numpy, numpy_rng, batch)},
@@ -249,12 +251,13 @@ def _relu_rows(cfg, widths, n_kernel) -> list[dict]:
 def bench_relu_chain(cfg) -> dict:
     rows = [r for case in cfg["relu"] for r in _relu_rows(cfg, *case)]
     return dict(title="3. Reference random-matrix kernel: `estimate_relu_chain_sum` (Lemma 4.11)", rows=rows,
-                setup=("`estimate_relu_chain_sum(x, y, widths, n_samples, seed)` draws every entry of every "
-                       "matrix inside the Numba kernel.  (a) Its normals drawn per second (samples x "
-                       "sum m_t m_{t-1} / time) against `numpy.random.Generator(PCG64).standard_normal"
-                       f"(out=...)` filling a preallocated array of {cfg['raw_normals']} normals, on one "
-                       f"thread and on {numba.config.NUMBA_NUM_THREADS} threads (one generator each).  "
-                       "(b) Samples per second against a vectorised NumPy estimator of the same quantity "
+                setup=("`estimate_relu_chain_sum(x, y, widths, n_samples, seed, method=\"reference\")` "
+                       "draws every entry of every matrix inside the Numba kernel.  (a) Its normals drawn "
+                       "per second (samples x sum m_t m_{t-1} / time) against "
+                       "`numpy.random.Generator(PCG64).standard_normal(out=...)` filling a preallocated "
+                       f"array of {cfg['raw_normals']} normals, on one thread and on "
+                       f"{numba.config.NUMBA_NUM_THREADS} threads (one generator each).  (b) Samples per "
+                       "second against a vectorised NumPy estimator of the same quantity "
                        "(`benchmarks/reference.py`: `rng.standard_normal((64, m_t, m_{t-1}))` per layer, "
                        "batched matmul, sum of ReLU of the product), checked to agree with the kernel "
                        "(|z| < 5).  Standard normal matrices; x, y standard normal (seed 5)."),

@@ -315,7 +315,8 @@ def _relu_outer(delta, x, sign, scale):
         for k in range(delta.shape[0]):
             d = delta[k, r]
             if d != 0.0:
-                out[r] += d * relu[k]
+                for c in range(x.shape[1]):
+                    out[r, c] += d * relu[k, c]
     return out * scale
 
 
@@ -377,9 +378,12 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
             gps.append(_relu_outer(delta, x, 1.0, 1.0 / s))
             gns.append(_relu_outer(delta, x, -1.0, -1.0 / s))
             back = np.zeros((s, dims[t - 1]))
+            matrix = matrices[t - 1]
             for k in range(s):
                 for r in range(dims[t]):
-                    back[k] += delta[k, r] * matrices[t - 1][r]
+                    d = delta[k, r]
+                    for c in range(dims[t - 1]):
+                        back[k, c] += d * matrix[r, c]
             delta = back * (x != 0)
         # forward mode in lambda
         dx = np.zeros_like(inputs)
