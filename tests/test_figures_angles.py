@@ -34,6 +34,7 @@ def test_figure_4_1_tiny(tmp_path):
 
 
 def test_figure_4_2_tiny_sklearn(tmp_path):
+    pytest.importorskip("sklearn")
     out = tmp_path / "sub" / "f42.png"
     proc = run("figure_4_2.py", "--dataset", "iris", "--max-pairs", 400, "--bootstrap", 5, "--out", out,
                cwd=tmp_path)
