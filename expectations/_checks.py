@@ -56,15 +56,6 @@ def nonzero_vector(name: str, value, length: int | None = None) -> np.ndarray:
     return arr
 
 
-def same_length(names: Sequence[str], arrays: Sequence[np.ndarray]) -> int:
-    """The common length of several vectors."""
-    lengths = {a.shape[-1] for a in arrays}
-    if len(lengths) != 1:
-        shapes = ", ".join(f"{n}: {a.shape}" for n, a in zip(names, arrays))
-        raise ValueError(f"{', '.join(names)} must have the same length ({shapes})")
-    return lengths.pop()
-
-
 #: Largest |cos angle| accepted as orthogonal.
 ORTHOGONALITY_TOLERANCE = 1e-8
 

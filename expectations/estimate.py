@@ -57,10 +57,6 @@ class Estimate:
             return math.nan, math.nan
         return closed_form / self.mean - 1.0, abs(closed_form) * self.stderr / self.mean**2
 
-    def agrees_with(self, reference: float, threshold: float = 5.0) -> bool:
-        """True when |z| < threshold."""
-        return abs(self.z(reference)) < threshold
-
     def __str__(self) -> str:
         return f"{self.mean:.6g} ± {self.stderr:.2g}"
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from . import _checks
@@ -25,7 +26,6 @@ from .estimate import Estimate, SampleMoments
 from .montecarlo.initializations import sample_initializations
 from .network import CReLUNetwork
 from .one_step import OneStepProblem
-from .sampling import default_executor
 from .theorems import theorem_4_13, theorem_4_13_subsampled, theorem_4_24, theorem_4_24_subsampled
 
 
@@ -108,7 +108,7 @@ def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks:
             progress(f"network {k + 1}/{n_networks} done")
         return result
 
-    with ThreadPoolExecutor(max_workers=default_executor()._max_workers) as pool:
+    with ThreadPoolExecutor(max_workers=numba.config.NUMBA_NUM_THREADS) as pool:
         networks = list(pool.map(one, range(n_networks)))
     if progress:
         progress(f"Monte Carlo over {n_monte_carlo} initializations")
