@@ -1,8 +1,8 @@
 """Benchmark suite: performance claims as ratios of timings taken in one run on one machine.
 
-    python benchmarks/run.py            # 1-2 minutes on 2 cores; writes benchmarks/results.json
-                                        # and docs/benchmarks.md
-    python benchmarks/run.py --quick    # a few seconds; checks the script, writes to a temporary directory
+    python benchmarks/run.py            # 2-4 minutes on 2 cores; writes benchmarks/results.json,
+                                        # docs/benchmarks.md and figures/benchmark_scaling.png
+    python benchmarks/run.py --quick    # well under 30 s; checks the script, writes to a temporary directory
 
 Every baseline is checked against the package routine it is timed against before any timing, and the
 output files are written (atomically) only after every benchmark has succeeded.
@@ -19,6 +19,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from itertools import count
 from pathlib import Path
 
 # NumPy's BLAS on one thread unless the caller says otherwise (see docs/benchmarks.md).
@@ -33,27 +34,49 @@ from harness import (
     machine,
     machine_cpu_seconds,
     render_markdown,
+    scaling_figure_png,
     time_calls,
     to_json,
     write_atomically,
 )
-from reference import naive_theorem_4_24, numpy_network_columns, numpy_relu_chain_samples
+from reference import (
+    naive_theorem_4_24,
+    numpy_network_columns,
+    numpy_relu_chain_samples,
+    small_products,
+    variate_draws,
+)
 
 from expectations import theorems as th
 from expectations.data import synthetic
-from expectations.montecarlo.estimators import estimate_relu_chain_sum
+from expectations.montecarlo.estimators import (
+    estimate_angle_cdf,
+    estimate_chain_outer_bilinear,
+    estimate_norm_product,
+    estimate_relu_chain_sum,
+    estimate_relu_pair,
+)
 from expectations.montecarlo.initializations import InitializationSample, sample_initializations
 from expectations.network import CReLUNetwork
 from expectations.one_step import OneStepProblem
-from expectations.sampling import chunk_generators
+from expectations.sampling import CHUNK_SIZE, ROUND_CHUNKS, Tolerance, chunk_generators
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = dict(repeats=7, min_time=0.1, naive_sizes=(32, 64, 128, 192),
             networks=(([8, 32, 32, 1], 128, 256, 64), ([8, 64, 64, 64, 1], 256, 64, 16)),
-            relu=(([16, 64, 32], 16384), ([64, 64, 64], 8192)), raw_normals=2**21)
+            relu=(([16, 64, 32], 16384), ([64, 64, 64], 8192)), raw_normals=2**21,
+            reduced=dict(width=64, n_reference=16384, n_reduced=2**18, n_one_thread=2**16, budget=2**20),
+            scaling=dict(repeats=5, min_time=0.05, chain_widths=(16, 32, 64, 128, 256), chain_work=2**23,
+                         n_reduced=2**16, net_widths=(16, 32, 64, 128, 256), depths=(1, 2, 3, 4, 5),
+                         sizes=(32, 64, 128, 256, 512), net_s=64, net_work=4e6))
 QUICK = dict(repeats=2, min_time=0.01, naive_sizes=(16, 32, 64),
              networks=(([8, 32, 32, 1], 128, 32, 8), ([8, 64, 64, 64, 1], 256, 8, 4)),
-             relu=(([16, 64, 32], 4096), ([64, 64, 64], 4096)), raw_normals=2**18)
+             relu=(([16, 64, 32], 4096), ([64, 64, 64], 4096)), raw_normals=2**18,
+             reduced=dict(width=64, n_reference=4096, n_reduced=2**16, n_one_thread=2**13, budget=2**16),
+             scaling=dict(repeats=2, min_time=0.01, chain_widths=(16, 32, 64), chain_work=2**19,
+                          n_reduced=2**13, net_widths=(16, 32, 64), depths=(1, 2, 3),
+                          sizes=(16, 32, 64), net_s=32, net_work=2e5))
+REL_SE = 1e-3                                                     # section 4's relative standard error
 
 
 def row(name, value, unit="", target=None, met=None, timings=None, **details):
@@ -268,6 +291,318 @@ def bench_relu_chain(cfg) -> dict:
                        "NumPy's normal draws); the \"1 thread\" rows are the like-for-like comparison."])
 
 
+# ---------------------------------------------------------------- 4. Reduced samplers vs reference kernels
+
+def _pooled(estimates) -> tuple[float, float, int]:
+    """Mean, per-sample variance and count of all the samples behind a list of Estimates (each
+    Estimate's per-sample variance is stderr^2 n_samples; law of total variance across them)."""
+    n = np.array([e.n_samples for e in estimates], float)
+    means = np.array([e.mean for e in estimates])
+    variances = np.array([e.stderr**2 * e.n_samples for e in estimates])
+    total = n.sum()
+    mean = float((n * means).sum() / total)
+    var = float((((n - 1) * variances).sum() + (n * (means - mean) ** 2).sum()) / (total - 1))
+    return mean, var, int(total)
+
+
+def _reduced_cases(width: int):
+    """(label, estimator(n, method, seed, executor), variates of one reduced sample, reference normals
+    per sample, per-sample work of the reduced kernel besides its draws) for the five estimators with
+    a reduced sampler, all at width ``width``."""
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal(width)
+    y = 0.6 * x + 0.8 * rng.standard_normal(width)                   # correlated: E[x^T B B^T y] far from 0
+    z = 0.5 * x + 0.5 * y + 0.7 * rng.standard_normal(width)
+    u = rng.standard_normal(width)
+    v = 0.5 * u + rng.standard_normal(width)
+    chain = [width] * 3
+    wishart = lambda k: dict(chi_dofs=np.arange(width, width - k, -1.0))  # noqa: E731  Bartlett, k x k
+    bartlett = ("a Cholesky factor of the {k} x {k} Gram matrix{fixed}, five small arrays allocated and "
+                "two {k} x {k} matrix products through `@` in `_wishart`, which Numba hands to BLAS dgemm: "
+                "{{at{k}:.0f}} ns a product on one thread here, against {{loops{k}:.0f}} ns written out as "
+                "loops (last rows of this table)")
+    return [
+        (f"estimate_relu_chain_sum, widths {chain}",
+         lambda n, method, seed, ex: estimate_relu_chain_sum(x, y, chain, n, seed, executor=ex,
+                                                             method=method),
+         dict(wishart(2), n_normals=1), 2 * width**2, bartlett.format(k=2, fixed="")),
+        (f"estimate_chain_outer_bilinear, widths {chain}",
+         lambda n, method, seed, ex: estimate_chain_outer_bilinear(x, y, chain, n, seed, executor=ex,
+                                                                   method=method),
+         dict(wishart(2), n_normals=1), 2 * width**2, bartlett.format(k=2, fixed="")),
+        (f"estimate_norm_product, x, y, z in R^{width}, q = {width}",
+         lambda n, method, seed, ex: estimate_norm_product(x, y, z, width, n, seed, executor=ex,
+                                                           method=method),
+         dict(wishart(3), n_normals=3), width**2,
+         bartlett.format(k=3, fixed=" (the fixed Gram(x, y, z), refactorised every sample)")),
+        (f"estimate_relu_pair, x, y, z, u, v in R^{width}",
+         lambda n, method, seed, ex: estimate_relu_pair(x, y, z, u, v, n, seed, executor=ex, method=method),
+         dict(chi_dofs=np.empty(0), n_normals=6), width**2,
+         "a 6-vector allocated and a 6 x 6 matrix-vector product through `@` (BLAS dgemv)"),
+        (f"estimate_angle_cdf, n = {width}, theta0 = 1.5",
+         lambda n, method, seed, ex: estimate_angle_cdf(1.5, width, n, seed, executor=ex, method=method),
+         dict(chi_dofs=np.empty(0), n_normals=0, beta_a=(width - 1) / 2), 2 * width,
+         "a comparison with sin^2(theta0 / 2)"),
+    ], (x, y, chain)
+
+
+def _reduced_rows(cfg, label, estimator, variates, ref_normals, extra_work, one_thread,
+                  products) -> list[dict]:
+    rc = cfg["reduced"]
+    n_threads = numba.config.NUMBA_NUM_THREADS
+    n = {"reference": rc["n_reference"], "reduced": rc["n_reduced"],
+         "reference 1 thread": rc["n_reference"] // 4, "reduced 1 thread": rc["n_one_thread"]}
+    seeds, collected = count(100), {"reference": [], "reduced": []}
+
+    def sampled(method, executor=None):
+        size = n[method if executor is None else f"{method} 1 thread"]
+
+        def call():
+            collected[method].append(estimator(size, method, next(seeds), executor))
+        return call
+
+    gen = np.random.Generator(np.random.PCG64(9))
+    draws = (variates["chi_dofs"], variates["n_normals"], variates.get("beta_a", 0.0))
+    t = time_calls({"reference": sampled("reference"), "reduced": sampled("reduced"),
+                    "reference 1 thread": sampled("reference", one_thread),
+                    "reduced 1 thread": sampled("reduced", one_thread),
+                    "variate draws 1 thread": lambda: variate_draws(gen, rc["n_one_thread"], *draws)},
+                   cfg["repeats"], cfg["min_time"])
+    (mean_ref, var_ref, n_ref), (mean_red, var_red, n_red) = (_pooled(collected[m])
+                                                              for m in ("reference", "reduced"))
+    z = (mean_red - mean_ref) / math.sqrt(var_ref / n_ref + var_red / n_red)
+    if not abs(z) < 5:
+        raise AssertionError(f"{label}: reduced mean {mean_red!r} != reference mean {mean_ref!r} "
+                             f"(z = {z:.2f})")
+    rate = {name: n[name] / t[name]["median_s"] for name in n}
+    per_sample_draws = t["variate draws 1 thread"]["median_s"] / rc["n_one_thread"]
+    # Time to a relative stderr REL_SE: var / (REL_SE^2 mean^2) samples at the measured rate; the more
+    # precise reduced mean stands for the mean of both.
+    needed = {m: v / (REL_SE * mean_red) ** 2 for m, v in (("reference", var_ref), ("reduced", var_red))}
+    to_tol = {name: needed[name.split()[0]] / rate[name] for name in rate}
+    speedup = to_tol["reference"] / to_tol["reduced"]
+    speedup_1t = to_tol["reference 1 thread"] / to_tol["reduced 1 thread"]
+    # The same ratio if the reduced sampler cost only its variates, spread perfectly over n_threads cores.
+    floor_speedup = to_tol["reference"] / (needed["reduced"] * per_sample_draws / n_threads)
+    parallel = {m: rate[m] / rate[f"{m} 1 thread"] for m in ("reference", "reduced")}
+    scaling = ""
+    if parallel["reduced"] < 0.8 * parallel["reference"]:
+        scaling = (f"  On this machine {n_threads} threads ran the reduced estimator "
+                   f"{parallel['reduced']:.2f}× as fast as one (the reference {parallel['reference']:.2f}×); "
+                   f"one thread each, the ratio is {speedup_1t:.0f}×.")
+    if speedup >= 100:
+        why = None
+    elif floor_speedup < 100:
+        why = (f"not reachable with this reduction at this width: even if a reduced sample cost only its "
+               f"random variates ({per_sample_draws * 1e9:.0f} ns), the ratio would be about "
+               f"{floor_speedup:.0f}×, because a reference sample costs only "
+               f"{1e9 / rate['reference 1 thread']:.0f} ns on one thread ({ref_normals} normals) and the "
+               f"per-sample variance ratio is {var_red / var_ref:.2f}." + scaling)
+    else:
+        per_sample_1t = 1 / rate["reduced 1 thread"]
+        why = (f"the reduction allows it (about {floor_speedup:.0f}× if a reduced sample cost only its "
+               f"random variates), but the reduced estimator takes {per_sample_1t * 1e9:.0f} ns per "
+               f"sample on one thread where drawing its variates takes {per_sample_draws * 1e9:.0f} ns "
+               f"({per_sample_1t * 1e9 / (per_sample_draws * 1e9):.0f}×); the rest is the kernel's other "
+               f"per-sample work in `_reduced_kernels.py`: {extra_work.format(**products)}." + scaling)
+    return [
+        row(f"{label}: samples per second, reduced / reference (all cores)",
+            rate["reduced"] / rate["reference"],
+            f"× ({rate['reduced']:.3g} vs {rate['reference']:.3g} samples/s; {n_threads} threads / 1 thread: "
+            f"{parallel['reduced']:.2f}× vs {parallel['reference']:.2f}×)",
+            timings=pick(t, "reduced", "reference"), samples_per_second=rate, parallel_speedup=parallel),
+        row(f"{label}: per-sample variance, reduced / reference", var_red / var_ref,
+            f"({var_red:.4g} vs {var_ref:.4g}; means {mean_red:.6g} vs {mean_ref:.6g}, z = {z:+.2f}; "
+            f"{n_red:.3g} vs {n_ref:.3g} samples)",
+            variance={"reduced": var_red, "reference": var_ref},
+            mean={"reduced": mean_red, "reference": mean_ref},
+            samples={"reduced": n_red, "reference": n_ref}, z=z),
+        row(f"{label}: time to a relative stderr of {REL_SE:g}, reference / reduced (all cores)", speedup,
+            f"× ({to_tol['reference']:.3g} s vs {to_tol['reduced']:.3g} s; {needed['reference']:.3g} vs "
+            f"{needed['reduced']:.3g} samples)", "≥ 100", speedup >= 100,
+            pick(t, "reference", "reduced"), seconds=to_tol, samples_needed=needed, why=why),
+        row(f"{label}: time to a relative stderr of {REL_SE:g}, reference / reduced (1 thread each)",
+            speedup_1t, f"× ({to_tol['reference 1 thread']:.3g} s vs {to_tol['reduced 1 thread']:.3g} s)",
+            timings=pick(t, "reference 1 thread", "reduced 1 thread")),
+        row(f"{label}: reduced (1 thread) / its random variates drawn alone, time per sample",
+            1 / (per_sample_draws * rate["reduced 1 thread"]),
+            f"× ({1e9 / rate['reduced 1 thread']:.3g} vs {per_sample_draws * 1e9:.3g} ns; at the draw cost "
+            f"alone the all-cores time-to-tolerance ratio would be ≈ {floor_speedup:.3g}×)",
+            timings=pick(t, "reduced 1 thread", "variate draws 1 thread"),
+            variates={k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in variates.items()},
+            floor_time_to_tolerance_ratio=floor_speedup),
+    ]
+
+
+def bench_reduced(cfg) -> dict:
+    rc = cfg["reduced"]
+    cases, (x, y, chain) = _reduced_cases(rc["width"])
+    # What a k x k matrix product through `@` costs inside a Numba loop, against the same product
+    # written out as loops (the reduced Wishart draws make two such products per layer and sample).
+    n_products = rc["n_one_thread"]
+    t_products = time_calls({f"{how} {k}x{k}": partial(small_products, n_products, k, how == "@")
+                             for k in (2, 3) for how in ("@", "loops")}, cfg["repeats"], cfg["min_time"])
+    products = {f"{'at' if how == '@' else 'loops'}{k}": t_products[f"{how} {k}x{k}"]["median_s"] / n_products
+                * 1e9 for k in (2, 3) for how in ("@", "loops")}
+    one_thread = ThreadPoolExecutor(1)
+    rows = [r for case in cases for r in _reduced_rows(cfg, *case, one_thread, products)]
+    one_thread.shutdown()
+
+    # Sampling to a tolerance with the reduced sampler: n_samples is the budget.
+    tol = Tolerance(rel_stderr=REL_SE)
+    fn = partial(estimate_relu_chain_sum, x, y, chain, rc["budget"], 0, tolerance=tol, method="reduced")
+    t = time_calls({"reduced to tolerance": fn}, cfg["repeats"], cfg["min_time"])
+    est = fn()
+    predicted = next(r for r in rows if r["name"].startswith("estimate_relu_chain_sum")
+                     and "time to" in r["name"])["details"]["samples_needed"]["reduced"]
+    round_size = ROUND_CHUNKS * CHUNK_SIZE
+    rows.append(row(f"estimate_relu_chain_sum, widths {chain}, method=\"reduced\", "
+                    f"Tolerance(rel_stderr={REL_SE:g}), budget {rc['budget']}: samples used", est.n_samples,
+                    f"samples in {t['reduced to tolerance']['median_s']:.3g} s (stderr / |mean| = "
+                    f"{est.stderr / abs(est.mean):.3g}, target_met = {est.target_met}; the variance above "
+                    f"predicts {predicted:.3g} samples, rounded up to rounds of {round_size})",
+                    "`target_met` = True within the budget", bool(est.target_met), t, samples=est.n_samples,
+                    mean=est.mean, stderr=est.stderr, predicted_samples=predicted,
+                    why=None if est.target_met else f"the budget of {rc['budget']} samples ran out first."))
+    for k in (2, 3):
+        rows.append(row(f"{k} x {k} matrix product in a Numba loop: through `@` (BLAS dgemm) / written out "
+                        "as loops, time per product, 1 thread", products[f"at{k}"] / products[f"loops{k}"],
+                        f"× ({products[f'at{k}']:.3g} vs {products[f'loops{k}']:.3g} ns)",
+                        timings=pick(t_products, f"@ {k}x{k}", f"loops {k}x{k}")))
+    n_threads = numba.config.NUMBA_NUM_THREADS
+    tol_rows = [r for r in rows if r["target"] == "≥ 100"]
+    met = [r["name"].split(":")[0] for r in tol_rows if r["met"]]
+    summary = (f"**{len(met)} of the {len(tol_rows)} estimators reach the ≥ 100× time-to-tolerance target** "
+               f"at width {rc['width']}" + (f" ({', '.join(met)})" if met else "") + "; measured ratios "
+               + ", ".join(f"{r['name'].split(',')[0]} {r['value']:.0f}×" for r in tol_rows)
+               + ".  The reasons are given under Targets above.")
+    return dict(title="4. Reduced samplers against the reference kernels", rows=rows, setup=(
+        f"Each estimator in `expectations/montecarlo/estimators.py` with a reduced sampler, at width "
+        f"{rc['width']}, with `method=\"reference\"` ({rc['n_reference']} samples a call) and "
+        f"`method=\"reduced\"` ({rc['n_reduced']} samples a call), both on the package's default thread pool "
+        f"({n_threads} threads), timed in interleaved rounds.  Inputs (seed 8): x ~ N(0, I), "
+        "y = 0.6 x + 0.8 N(0, I), z = 0.5 x + 0.5 y + 0.7 N(0, I), u ~ N(0, I), v = 0.5 u + N(0, I); "
+        "`estimate_relu_chain_sum` and `estimate_chain_outer_bilinear` take x, y and widths "
+        f"[{rc['width']}] * 3 (standard normal matrices), `estimate_norm_product` x, y, z and "
+        f"q = {rc['width']}, `estimate_relu_pair` x, y, z, u, v, and `estimate_angle_cdf` n = "
+        f"{rc['width']}, theta0 = 1.5.  Every timed call uses a new seed and the per-sample variance "
+        "(stderr^2 n_samples of each Estimate) is pooled over all of them; the two methods' means were "
+        "checked to agree (|z| < 5).  Time to a relative standard error r: "
+        f"variance / (r^2 mean^2) / (samples per second), r = {REL_SE:g}; its ratio does not depend on r.  "
+        "The same ratio with each method on one thread (a one-worker `ThreadPoolExecutor`; "
+        f"{rc['n_reference'] // 4} and {rc['n_one_thread']} samples a call) follows.  Last row of each: the "
+        "reduced estimator on one thread against a bare Numba loop drawing only the random variates one "
+        "reduced sample consumes (`benchmarks/reference.py: variate_draws`: chi-square draws of the "
+        "Bartlett factor and its normals, or 6 normals, or one Beta draw).  Then the tolerance run, and a "
+        "k x k matrix product through `@` against the same product written out as loops "
+        f"(`small_products`, {rc['n_one_thread']} products a call)."),
+        notes=[summary,
+               "\"≈ at the draw cost alone\" assumes the reduced sampler cost only its variates and ran "
+               f"perfectly in parallel on {n_threads} cores: an upper bound for a faster implementation of "
+               "the same reduction, not a measurement.",
+               "The reduced samplers of `estimate_norm_product`, `estimate_relu_pair` and "
+               "`estimate_angle_cdf` draw the sampled quantity exactly (same distribution, variance ratio "
+               "1 up to noise); those of `estimate_relu_chain_sum` and `estimate_chain_outer_bilinear` also "
+               "integrate out the last layer, which lowers the variance.",
+               "The tolerance run samples rounds of "
+               f"{ROUND_CHUNKS} chunks x {CHUNK_SIZE} samples until stderr <= {REL_SE:g} |mean|, so it "
+               "uses a whole number of rounds."])
+
+
+# ---------------------------------------------------------------- 5. How cost grows
+
+def _per_unit_times(sc, calls: dict) -> tuple[dict, dict]:
+    """calls: {size: (fn, units per call)} -> timings and seconds per unit (sample or network)."""
+    t = time_calls({str(size): fn for size, (fn, _) in calls.items()}, sc["repeats"], sc["min_time"])
+    return t, {size: t[str(size)]["median_s"] / units for size, (_, units) in calls.items()}
+
+
+def _scaling_row(what, label, unit, per_unit, expected, t) -> tuple[dict, dict]:
+    sizes = list(per_unit)
+    times = [per_unit[s] for s in sizes]
+    slope = growth_exponent(sizes, times)
+    last = growth_exponent(sizes[-2:], times[-2:])
+    r = row(f"Growth exponent in {what}: {label}, time per {unit}", slope,
+            f"(expected {expected}; {_fmt_time(times[0])} at {sizes[0]} → {_fmt_time(times[-1])} at "
+            f"{sizes[-1]}; slope over the last step {last:.2f})", timings=t, sizes=sizes,
+            seconds_per_unit=times, last_step_exponent=last)
+    return r, dict(label=f"{label} (per {unit})", sizes=sizes, times=times, exponent=slope)
+
+
+def _fmt_time(t: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if t >= scale:
+            return f"{t / scale:.3g} {unit}"
+    return f"{t / 1e-9:.3g} ns"
+
+
+def _n_networks(sc, widths, s) -> int:
+    work = s * sum(a * b for a, b in zip(widths[1:], widths[:-1]))
+    return max(4, 4 * round(sc["net_work"] / work / 4))
+
+
+def bench_scaling(cfg) -> tuple[dict, list[dict]]:
+    sc = cfg["scaling"]
+    one = ThreadPoolExecutor(1)
+    rows, panels = [], []
+
+    def chain(w, method, n):
+        x, y = np.random.default_rng(w).standard_normal((2, w))
+        return partial(estimate_relu_chain_sum, x, y, [w] * 3, n, 0, executor=one, method=method), n
+
+    def network(widths, s, data_seed=0):
+        data = synthetic(s, widths[0], 1, seed=data_seed)
+        n = _n_networks(sc, widths, s)
+        return partial(sample_initializations, widths, data.inputs, data.targets, "mse", n, 0,
+                       executor=one), n
+
+    ws = sc["chain_widths"]
+    t, ref = _per_unit_times(sc, {w: chain(w, "reference", max(16, sc["chain_work"] // w**2)) for w in ws})
+    r1, c1 = _scaling_row("width", "reference relu_chain [w, w, w]", "sample", ref,
+                          "≈ 2: 2 w^2 normals a sample", t)
+    t, red = _per_unit_times(sc, {w: chain(w, "reduced", sc["n_reduced"]) for w in ws})
+    r2, c2 = _scaling_row("width", "reduced relu_chain [w, w, w]", "sample", red,
+                          "≈ 0: one 2 x 2 Wishart draw a sample whatever w", t)
+    t, net = _per_unit_times(sc, {w: network([8, w, w, w, 1], sc["net_s"]) for w in sc["net_widths"]})
+    r3, c3 = _scaling_row("width", f"network kernel [8, w, w, w, 1], s = {sc['net_s']}", "network", net,
+                          "≈ 2: s (8 w + 2 w^2 + w) multiply-adds per pass", t)
+    rows += [r1, r2, r3]
+    panels.append(dict(title="Width (one thread)", xlabel="width w (units per hidden layer)",
+                       ylabel="wall time per sample or per network (s)", curves=[c1, c2, c3]))
+    t, dep = _per_unit_times(sc, {d: network([64] * (d + 1) + [1], sc["net_s"]) for d in sc["depths"]})
+    r4, c4 = _scaling_row("depth", f"network kernel [64] * (L + 1) + [1], s = {sc['net_s']}", "network", dep,
+                          "≈ 1: L 64 x 64 layers (plus a 64 x 1 one)", t)
+    rows.append(r4)
+    panels.append(dict(title="Depth (one thread)", xlabel="hidden layers L of width 64",
+                       ylabel="wall time per network (s)", curves=[c4]))
+    t, size = _per_unit_times(sc, {s: network([8, 64, 64, 64, 1], s) for s in sc["sizes"]})
+    r5, c5 = _scaling_row("data-set size", "network kernel [8, 64, 64, 64, 1]", "network", size,
+                          "between 1 and 2: s passes of O(width^2) plus the s^2-term Theorem 4.13 sums", t)
+    rows.append(r5)
+    panels.append(dict(title="Data-set size (one thread)", xlabel="data-set size s (data points)",
+                       ylabel="wall time per network (s)", curves=[c5]))
+    one.shutdown()
+    section = dict(title="5. How cost grows with width, depth and data-set size", rows=rows, setup=(
+        "Wall time per sample or per network on **one thread** (the estimators and `sample_initializations` "
+        "given a one-worker `ThreadPoolExecutor`), so the exponents describe work, not parallelism; "
+        f"median of {sc['repeats']} interleaved repeats per point (all points of a curve in the same "
+        "rounds).  Exponent: least-squares slope of log(time) on log(size) over all points (and, for "
+        "comparison, over the last step alone).  `estimate_relu_chain_sum` with widths [w, w, w] "
+        "(depth 2, standard normal matrices, x and y standard normal); `sample_initializations` "
+        "(Hettinger networks, MSE, data `synthetic(s, d_0, 1, seed=0)`) at widths [8, w, w, w, 1] with "
+        f"s = {sc['net_s']}, at widths [64] * (L + 1) + [1] (L hidden layers of width 64, inputs in "
+        f"R^64) with s = {sc['net_s']}, and at widths [8, 64, 64, 64, 1] for each s.  Samples per call: "
+        f"{sc['chain_work']} / w^2 (at least 16) for the reference kernel, {sc['n_reduced']} for the "
+        "reduced one; networks per call: about "
+        f"{sc['net_work']:.0e} / (s sum d_(t-1) d_t), a multiple of 4, at least 4."),
+        notes=["Fitted lines are dotted in the figure; the legend gives each fitted slope.",
+               "Small sizes carry fixed costs per call, per chunk and per network (Python chunk handling, "
+               "generator set-up, allocation, the s^2 Theorem 4.13 loop at fixed s), which flatten the low "
+               "end of a curve; the slope over the last step is the closer guide to the asymptotic "
+               "exponent."])
+    return section, panels
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -276,26 +611,38 @@ def main(argv=None) -> int:
                                                   "temporary directory with --quick)")
     parser.add_argument("--markdown", type=Path, help="report (default: docs/benchmarks.md, or a temporary "
                                                       "directory with --quick)")
+    parser.add_argument("--figure", type=Path, help="section 5's plot (default: "
+                                                    "figures/benchmark_scaling.png, or a temporary "
+                                                    "directory with --quick)")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     out_dir = Path(tempfile.mkdtemp(prefix="benchmarks-quick-")) if args.quick else None
     json_path = args.json or (out_dir / "results.json" if out_dir else ROOT / "benchmarks" / "results.json")
     md_path = args.markdown or (out_dir / "benchmarks.md" if out_dir else ROOT / "docs" / "benchmarks.md")
+    fig_path = args.figure or (out_dir / "benchmark_scaling.png" if out_dir
+                               else ROOT / "figures" / "benchmark_scaling.png")
 
     start, own_cpu, machine_cpu = time.perf_counter(), time.process_time(), machine_cpu_seconds()
     report = dict(date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
                   command="python benchmarks/run.py" + (" --quick" if args.quick else ""),
-                  mode="quick" if args.quick else "full", repeats=cfg["repeats"], machine=machine())
+                  mode="quick" if args.quick else "full", repeats=cfg["repeats"],
+                  scaling_repeats=cfg["scaling"]["repeats"], machine=machine())
     sections = []
-    for bench in (bench_theorems, bench_initializations, bench_relu_chain):
+    for bench in (bench_theorems, bench_initializations, bench_relu_chain, bench_reduced):
         print(f"{bench.__name__} ...", file=sys.stderr)
         sections.append(bench(cfg))
+    print("bench_scaling ...", file=sys.stderr)
+    scaling, panels = bench_scaling(cfg)
+    sections.append(scaling)
     wall = time.perf_counter() - start
     others = None if machine_cpu is None else (
         (machine_cpu_seconds() - machine_cpu - (time.process_time() - own_cpu)) / wall)
+    scaling["figure"] = Path(os.path.relpath(fig_path.resolve(), md_path.resolve().parent)).as_posix()
     report.update(total_seconds=wall, other_processes_cores=others, sections=sections)
-    write_atomically({json_path: to_json(report), md_path: render_markdown(report)})
-    print(f"wrote {json_path} and {md_path} in {report['total_seconds']:.1f} s", file=sys.stderr)
+    figure = scaling_figure_png(panels, f"How cost grows ({report['command']}, {report['date']} UTC, "
+                                        f"{report['machine']['cpu_model']}); dotted: least-squares fits")
+    write_atomically({json_path: to_json(report), md_path: render_markdown(report), fig_path: figure})
+    print(f"wrote {json_path}, {md_path} and {fig_path} in {report['total_seconds']:.1f} s", file=sys.stderr)
     return 0
 
 
