@@ -49,26 +49,56 @@ def _root_of(gram):
 
 
 @njit(**_JIT)
-def _wishart(gen, gram, m, sigma):
+def _product(a, b):
+    """a @ b for the tiny matrices here, as loops (BLAS calls cost more than the arithmetic)."""
+    out = np.zeros((a.shape[0], b.shape[1]))
+    for i in range(a.shape[0]):
+        for c in range(a.shape[1]):
+            aic = a[i, c]
+            for j in range(b.shape[1]):
+                out[i, j] += aic * b[c, j]
+    return out
+
+
+@njit(**_JIT)
+def _gram_of_rows(a):
+    """a @ a.T as loops."""
+    k = a.shape[0]
+    out = np.empty((k, k))
+    for i in range(k):
+        for j in range(i + 1):
+            acc = 0.0
+            for c in range(a.shape[1]):
+                acc += a[i, c] * a[j, c]
+            out[i, j] = acc
+            out[j, i] = acc
+    return out
+
+
+@njit(**_JIT)
+def _wishart_from_root(gen, root, m, sigma):
     """A draw of Gram(A U) for a fresh m-row matrix A with N(0, sigma^2) entries, given
-    gram = Gram(U): Wishart(m, sigma^2 gram) by the Bartlett decomposition (explicit rows
-    when m < k, where the Wishart law is singular)."""
-    k = gram.shape[0]
-    root = _root_of(gram)
+    root R R^T = Gram(U): Wishart(m, sigma^2 R R^T) by the Bartlett decomposition (explicit
+    rows when m < k, where the Wishart law is singular)."""
+    k = root.shape[0]
     if m < k:
         z = np.empty((k, m))
         for a in range(k):
             for r in range(m):
                 z[a, r] = gen.standard_normal()
-        rows = root @ z
-        return sigma * sigma * (rows @ rows.T)
+        return sigma * sigma * _gram_of_rows(_product(root, z))
     low = np.zeros((k, k))
     for a in range(k):
         low[a, a] = np.sqrt(gen.chisquare(m - a))
         for b in range(a):
             low[a, b] = gen.standard_normal()
-    half = root @ low
-    return sigma * sigma * (half @ half.T)
+    return sigma * sigma * _gram_of_rows(_product(root, low))
+
+
+@njit(**_JIT)
+def _wishart(gen, gram, m, sigma):
+    """:func:`_wishart_from_root` for the Gram matrix itself."""
+    return _wishart_from_root(gen, _root_of(gram), m, sigma)
 
 
 @njit(**_JIT)
@@ -99,8 +129,7 @@ def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
     if transpose:
         dims = dims[::-1].copy()
         sigmas = sigmas[::-1].copy()
-    start = np.vstack((x, y))
-    gram0 = start @ start.T
+    gram0 = _gram_of_rows(np.vstack((x, y)))
     last = dims.size - 1
     out = np.empty((n, 1))
     for s in range(n):
@@ -114,8 +143,7 @@ def relu_chain(gen, n, dims, sigmas, x, y):
     """Reduced Lemma 4.11 / Corollary 4.12: the Gram matrix of (x, y) through the first L - 1
     layers by Wishart draws, then the last layer integrated out by Lemma 4.11's one-layer form;
     columns: the sum over the m_L units and one unit (the same expectations as the reference)."""
-    start = np.vstack((x, y))
-    gram0 = start @ start.T
+    gram0 = _gram_of_rows(np.vstack((x, y)))
     last = dims.size - 1
     out = np.empty((n, 2))
     for s in range(n):
@@ -129,11 +157,10 @@ def relu_chain(gen, n, dims, sigmas, x, y):
 @njit(**_JIT)
 def norm_product(gen, n, q, x, y, z):
     """Reduced Lemma 4.20: ||Ax||^2 ||Ay|| ||Az|| read off a Wishart(q, Gram(x, y, z)) draw."""
-    start = np.vstack((x, y, z))
-    gram0 = start @ start.T
+    root = _root_of(_gram_of_rows(np.vstack((x, y, z))))
     out = np.empty((n, 1))
     for s in range(n):
-        w = _wishart(gen, gram0, q, 1.0)
+        w = _wishart_from_root(gen, root, q, 1.0)
         out[s, 0] = w[0, 0] * np.sqrt(w[1, 1] * w[2, 2])
     return out
 
@@ -144,13 +171,16 @@ def relu_pair(gen, n, q, x, y, z, u, v):
     Gram(u, v) (x) Gram(x, y, z), so one 6-dimensional draw replaces q len(x) normals."""
     left, right = np.vstack((u, v)), np.vstack((x, y, z))
     # index 3 a + b of the draw: (u or v) . A (x, y or z)
-    root = np.kron(_root_of(left @ left.T), _root_of(right @ right.T))
+    root = np.kron(_root_of(_gram_of_rows(left)), _root_of(_gram_of_rows(right)))
     out = np.empty((n, 1))
     for s in range(n):
         g = np.empty(6)
         for a in range(6):
             g[a] = gen.standard_normal()
-        w = root @ g
+        w = np.zeros(6)
+        for a in range(6):
+            for b in range(6):
+                w[a] += root[a, b] * g[b]
         out[s, 0] = max(w[0] * w[1], 0.0) * max(w[3] * w[5], 0.0)
     return out
 
