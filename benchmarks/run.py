@@ -317,28 +317,29 @@ def _reduced_cases(width: int):
     v = 0.5 * u + rng.standard_normal(width)
     chain = [width] * 3
     wishart = lambda k: dict(chi_dofs=np.arange(width, width - k, -1.0))  # noqa: E731  Bartlett, k x k
-    bartlett = ("a Cholesky factor of the {k} x {k} Gram matrix{fixed}, five small arrays allocated and "
-                "two {k} x {k} matrix products through `@` in `_wishart`, which Numba hands to BLAS dgemm: "
-                "{{at{k}:.0f}} ns a product on one thread here, against {{loops{k}:.0f}} ns written out as "
-                "loops (last rows of this table)")
+    bartlett = ("{fixed}small arrays allocated and two {k} x {k} products written as loops in "
+                "`_wishart_from_root` (through `@` they would go to BLAS dgemm: {{at{k}:.0f}} ns a product "
+                "on one thread here, against {{loops{k}:.0f}} ns as loops; last rows of this table)")
     return [
         (f"estimate_relu_chain_sum, widths {chain}",
          lambda n, method, seed, ex: estimate_relu_chain_sum(x, y, chain, n, seed, executor=ex,
                                                              method=method),
-         dict(wishart(2), n_normals=1), 2 * width**2, bartlett.format(k=2, fixed="")),
+         dict(wishart(2), n_normals=1), 2 * width**2,
+         bartlett.format(k=2, fixed="a semi-definite Cholesky factor of the 2 x 2 Gram matrix per layer, ")),
         (f"estimate_chain_outer_bilinear, widths {chain}",
          lambda n, method, seed, ex: estimate_chain_outer_bilinear(x, y, chain, n, seed, executor=ex,
                                                                    method=method),
-         dict(wishart(2), n_normals=1), 2 * width**2, bartlett.format(k=2, fixed="")),
+         dict(wishart(2), n_normals=1), 2 * width**2,
+         bartlett.format(k=2, fixed="a semi-definite Cholesky factor of the 2 x 2 Gram matrix per layer, ")),
         (f"estimate_norm_product, x, y, z in R^{width}, q = {width}",
          lambda n, method, seed, ex: estimate_norm_product(x, y, z, width, n, seed, executor=ex,
                                                            method=method),
          dict(wishart(3), n_normals=3), width**2,
-         bartlett.format(k=3, fixed=" (the fixed Gram(x, y, z), refactorised every sample)")),
+         bartlett.format(k=3, fixed="(the fixed Gram(x, y, z) is factorised once per chunk) ")),
         (f"estimate_relu_pair, x, y, z, u, v in R^{width}",
          lambda n, method, seed, ex: estimate_relu_pair(x, y, z, u, v, n, seed, executor=ex, method=method),
          dict(chi_dofs=np.empty(0), n_normals=6), width**2,
-         "a 6-vector allocated and a 6 x 6 matrix-vector product through `@` (BLAS dgemv)"),
+         "a 6-vector allocated and a 6 x 6 matrix-vector product written as loops"),
         (f"estimate_angle_cdf, n = {width}, theta0 = 1.5",
          lambda n, method, seed, ex: estimate_angle_cdf(1.5, width, n, seed, executor=ex, method=method),
          dict(chi_dofs=np.empty(0), n_normals=0, beta_a=(width - 1) / 2), 2 * width,
