@@ -26,7 +26,13 @@ from .estimate import Estimate, SampleMoments
 from .montecarlo.initializations import sample_initializations
 from .network import CReLUNetwork
 from .one_step import OneStepProblem
-from .theorems import theorem_4_13, theorem_4_13_subsampled, theorem_4_24, theorem_4_24_subsampled
+from .theorems import (
+    theorem_4_13,
+    theorem_4_13_subsampled,
+    theorem_4_24,
+    theorem_4_24_refined,
+    theorem_4_24_subsampled,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class NetworkResult:
     """One initial network: the thesis's estimate at it, its Newton estimate and true optimum."""
 
     thesis_exact: float
+    refined_exact: float
     thesis_subsampled: Estimate
     newton: float | None
     true_optimum: float
@@ -53,6 +60,7 @@ class LearningRateReport:
     networks: list[NetworkResult] = field(repr=False)
     expected_derivatives: Estimate
     thesis_over_initializations: Estimate
+    refined_over_initializations: Estimate
 
     def summary(self, attribute: str) -> Estimate:
         """Mean ± SE over the initial networks of a per-network number (NaNs left out)."""
@@ -81,12 +89,15 @@ def analyse_network(network: CReLUNetwork, inputs, targets, loss: str = "mse",
     hess = problem.loss.hessian(problem.activations[-1], problem.targets)
     widths = network.widths
     exact = -theorem_4_13(widths, problem.inputs, g) / theorem_4_24(widths, problem.inputs, g, hess)
+    refined = (-theorem_4_13(widths, problem.inputs, g, exact_first_layer=True)
+               / theorem_4_24_refined(widths, problem.inputs, g, hess))
     sub = _ratio_of_independent(theorem_4_13_subsampled(widths, problem.inputs, g, n_index_samples, seed),
                                 theorem_4_24_subsampled(widths, problem.inputs, g, hess, n_index_samples,
                                                         seed + 1), seed)
     newton = d.newton_learning_rate if d.second > 0 else None
     opt = problem.optimal_learning_rate()
-    return NetworkResult(float(exact), sub, newton, opt.learning_rate, opt.at_boundary, d.value, opt.loss)
+    return NetworkResult(float(exact), float(refined), sub, newton, opt.learning_rate, opt.at_boundary,
+                         d.value, opt.loss)
 
 
 def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks: int = 8,
@@ -114,8 +125,10 @@ def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks:
         progress(f"Monte Carlo over {n_monte_carlo} initializations")
     sample = sample_initializations(widths, inputs, targets, loss, n_monte_carlo, seed)
     thesis = sample.ratio("theorem_4_13", "theorem_4_24")
+    refined = sample.ratio("theorem_4_13_exact_first_layer", "theorem_4_24_refined")
     return LearningRateReport(widths, data_name, loss, seed, networks, sample.optimal_learning_rate(),
-                              Estimate(-thesis.mean, thesis.stderr, thesis.n_samples, seed))
+                              Estimate(-thesis.mean, thesis.stderr, thesis.n_samples, seed),
+                              Estimate(-refined.mean, refined.stderr, refined.n_samples, seed))
 
 
 def format_report(report: LearningRateReport) -> str:
@@ -130,6 +143,7 @@ def format_report(report: LearningRateReport) -> str:
         "",
         "initial network 1 (as in the thesis's Chapter 5):",
         f"  thesis estimate, exact sums            {first.thesis_exact:.5g}",
+        f"  refined estimate (angles kept)         {first.refined_exact:.5g}",
         f"  thesis estimate, 4,000-index subsample {est(first.thesis_subsampled)}",
         f"  Newton estimate -L'(0)/L''(0)           {first.newton:.5g}" if first.newton is not None
         else "  Newton estimate                        none: L''(0) <= 0",
@@ -139,12 +153,14 @@ def format_report(report: LearningRateReport) -> str:
         "",
         f"over {n} initial networks (mean ± SE):",
         f"  thesis estimate, exact sums            {est(report.summary('thesis_exact'))}",
+        f"  refined estimate (angles kept)         {est(report.summary('refined_exact'))}",
         f"  Newton estimate                        {est(report.summary('newton'))}",
         f"  true optimal learning rate             {est(report.summary('true_optimum'))}",
         "",
         f"expectations over {report.expected_derivatives.n_samples} initializations (Monte Carlo):",
         f"  -E[L'(0)] / E[L''(0)]                  {est(report.expected_derivatives)}",
         f"  -E[T4.13] / E[T4.24]                   {est(report.thesis_over_initializations)}",
+        f"  -E[T4.13 refined] / E[T4.24 refined]   {est(report.refined_over_initializations)}",
     ]
     return "\n".join(lines)
 
@@ -157,11 +173,14 @@ def report_dict(report: LearningRateReport) -> dict:
 
     return {
         "widths": list(report.widths), "data": report.data, "loss": report.loss, "seed": report.seed,
-        "networks": [{"thesis_exact": r.thesis_exact, "thesis_subsampled": est(r.thesis_subsampled),
+        "networks": [{"thesis_exact": r.thesis_exact, "refined_exact": r.refined_exact,
+                      "thesis_subsampled": est(r.thesis_subsampled),
                       "newton": r.newton, "true_optimum": r.true_optimum,
                       "optimum_at_boundary": r.optimum_at_boundary, "loss_before": r.loss_before,
                       "loss_at_optimum": r.loss_at_optimum} for r in report.networks],
-        "summary": {name: est(report.summary(name)) for name in ("thesis_exact", "newton", "true_optimum")},
+        "summary": {name: est(report.summary(name))
+                    for name in ("thesis_exact", "refined_exact", "newton", "true_optimum")},
         "expected_derivatives_learning_rate": est(report.expected_derivatives),
         "thesis_over_initializations": est(report.thesis_over_initializations),
+        "refined_over_initializations": est(report.refined_over_initializations),
     }

@@ -145,4 +145,7 @@ def statements() -> tuple[Statement, ...]:
         Statement("Theorem 4.24", "approximation",
                   "E[L_M''(0)] ~ sum_ij c_ij (1/s^3) sum_klm A_klm B_ij C_ijklm (corrected reading)",
                   None, _paired("second_derivative", "theorem_4_24"), _initialization_cases(), 400),
+        Statement("Theorem 4.24 (refined)", "approximation",
+                  "Theorem 4.24 with A_klm -> K_kl K_km (the data's angles kept; exact alpha_1)",
+                  None, _paired("second_derivative", "theorem_4_24_refined"), _initialization_cases(), 400),
     )

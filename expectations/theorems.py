@@ -123,6 +123,50 @@ def theorem_4_24(widths, inputs, output_gradients, hessians, printed_reading: bo
     return float((phi * first + psi * second) / (np.pi**2 * s**3))
 
 
+def refined_coefficients(widths) -> tuple[float, ...]:
+    """Sums of the Theorem 4.24 tables by which layers are 1: (phi_KK, phi_RK, phi_RR, psi_KK,
+    psi_RK, psi_RR) for pairs with both i, j >= 2, exactly one of them 1, and both 1."""
+    phi_table, psi_table = _pair_tables(widths)
+    first = np.zeros(phi_table.shape[0], bool)
+    first[0] = True
+    masks = (~first[:, None] & ~first[None, :], first[:, None] ^ first[None, :],
+             first[:, None] & first[None, :])
+    return tuple(float(t[m].sum()) for t in (phi_table, psi_table) for m in masks)
+
+
+def theorem_4_24_refined(widths, inputs, output_gradients, hessians) -> float:
+    """Theorem 4.24 with the data's angles kept: a better approximation beside the thesis's.
+
+    The thesis's A_klm = |x^k|^2 |x^l| |x^m| / pi^2 is what E[alpha_ikl] E[alpha_jkm] becomes
+    when x^k, x^l, x^m are mutually orthogonal.  Here A_klm is replaced by K_kl K_km, the
+    arc-cosine forms of Lemma 4.11 / Corollary 4.12 that Theorem 4.13 already uses (exact for
+    every angle, and K_kk = |x^k|^2 for coincident samples), with the non-random alpha_1kl for
+    layer 1; B_ij, phi and psi stay as in Definition 4.23.  This keeps the thesis's independence
+    approximation E[alpha alpha X] ~ E[alpha] E[alpha] (...), and is not derived further: the
+    registry and validation/theorem_error.py measure it (a few per cent at widths >= 64 with
+    fixed output gradients, where the printed theorem is off by 98 %).
+    """
+    d, x, g = _data(widths, inputs, output_gradients)
+    h = _checks.finite_array("hessians", hessians, ndim=3)
+    s = x.shape[0]
+    if h.shape != (s, g.shape[1], g.shape[1]):
+        raise ValueError(f"hessians must have shape (s, d_n, d_n), got {h.shape}")
+    coef = refined_coefficients(d.astype(int))
+    v_k, v_r = arccos_gram(x) @ g, relu_gram(x) @ g
+    traces = np.trace(h, axis1=1, axis2=2)
+
+    def quad(a, b):
+        return np.einsum("kp,kpq,kq->", a, h, b)
+
+    def trace(a, b):
+        return np.sum(traces * np.sum(a * b, axis=1))
+
+    pairs = ((v_k, v_k), (v_r, v_k), (v_r, v_r))
+    total = sum(c * quad(a, b) for c, (a, b) in zip(coef[:3], pairs))
+    total += sum(c * trace(a, b) for c, (a, b) in zip(coef[3:], pairs))
+    return float(total / s**3)
+
+
 def _estimate(terms: np.ndarray, scale: float, seed) -> Estimate:
     est = SampleMoments.from_samples(terms).estimate(seed=seed)
     return Estimate(scale * est.mean, abs(scale) * est.stderr, est.n_samples, seed)

@@ -171,6 +171,35 @@ def _naive_theorem_4_24(widths, x, g, h, printed=False):
     return total
 
 
+def test_refined_theorem_4_24_equals_its_literal_sum():
+    """A_klm replaced by K^(i)_kl K^(j)_km (K^(1) the exact layer-1 alpha, else the arc-cosine form)."""
+    x, _ = _data(s=5, d0=3)
+    rng = np.random.default_rng(2)
+    g = rng.normal(size=(5, 3))
+    h = SoftmaxCrossEntropy().hessian(rng.normal(size=(5, 3)), np.eye(3)[[0, 1, 2, 0, 1]])
+    widths = [3, 4, 5, 3]
+    phi_t, psi_t = th._pair_tables(widths)
+    big_k, big_r = th.arccos_gram(x), th.relu_gram(x)
+    total = 0.0
+    for i, j in itertools.product(range(3), repeat=2):
+        ki, kj = (big_r if i == 0 else big_k), (big_r if j == 0 else big_k)
+        for k, l, m in itertools.product(range(5), repeat=3):
+            c = phi_t[i, j] * g[l] @ h[k] @ g[m] + psi_t[i, j] * np.trace(h[k]) * g[l] @ g[m]
+            total += ki[k, l] * kj[k, m] * c / 125
+    assert th.theorem_4_24_refined(widths, x, g, h) == pytest.approx(total, rel=1e-12)
+
+
+def test_refined_theorem_4_24_is_exact_for_one_layer():
+    """n = 1: alpha_1 is not random and L_M''(0) is the second sum of Lemma 4.16 alone, which
+    the refined form reproduces; the printed theorem does not."""
+    x, y = _data(s=10, d0=4, dn=3, classes=True)
+    problem = OneStepProblem(CReLUNetwork.hettinger([4, 3], 0), x, y, "cross-entropy")
+    hess = problem.loss.hessian(problem.activations[-1], problem.targets)
+    refined = th.theorem_4_24_refined([4, 3], x, problem.output_gradients, hess)
+    assert refined == pytest.approx(problem.derivatives().second, rel=1e-10)
+    assert abs(th.theorem_4_24([4, 3], x, problem.output_gradients, hess) / refined - 1) > 0.1
+
+
 def test_theorems_factorised_equal_their_literal_sums():
     x, _ = _data(s=5, d0=3)
     rng = np.random.default_rng(9)
@@ -214,7 +243,8 @@ def test_network_kernel_matches_the_numpy_route():
         phi, psi = th.theorem_4_24_coefficients(widths)
         out = _kernels.network_derivatives(chunk_generators(5, 1)[0], 1, widths, x, targets, code,
                                            np.zeros((1, 1, 1)), th.arccos_gram(x), th.relu_gram(x),
-                                           c.sum(), c[0], phi, psi)[0]
+                                           c.sum(), c[0], phi, psi,
+                                           np.array(th.refined_coefficients(widths)))[0]
         gen = chunk_generators(5, 1)[0]
         sig = (widths[1:] * widths[:-1]) ** -0.25
         P = tuple(sig[t] * np.array([gen.standard_normal() for _ in range(widths[t + 1] * widths[t])])
@@ -226,7 +256,7 @@ def test_network_kernel_matches_the_numpy_route():
         dx, ddx = problem.output_derivatives()
         expected = [d.first, th.theorem_4_13(widths, x, g), th.theorem_4_13(widths, x, g, True), d.second,
                     np.mean(np.sum(g * ddx, 1)), d.second - np.mean(np.sum(g * ddx, 1)),
-                    th.theorem_4_24(widths, x, g, hess)]
+                    th.theorem_4_24(widths, x, g, hess), th.theorem_4_24_refined(widths, x, g, hess)]
         np.testing.assert_allclose(out, expected, rtol=1e-10)
 
 

@@ -286,7 +286,7 @@ def relu_double_sum(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
 #: Columns of :func:`network_derivatives`.
 NETWORK_COLUMNS = ("first_derivative", "theorem_4_13", "theorem_4_13_exact_first_layer",
                    "second_derivative", "lemma_4_16_first_sum", "lemma_4_16_second_sum",
-                   "theorem_4_24")
+                   "theorem_4_24", "theorem_4_24_refined")
 
 
 @njit(**_JIT)
@@ -348,9 +348,10 @@ def _output_loss_derivatives(out, targets, loss_code, fixed_hessians):
 
 @njit(**_JIT)
 def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians, arccos_gram, relu_gram,
-                        c_sum, c_first, phi_sum, psi_sum):
+                        c_sum, c_first, phi_sum, psi_sum, refined):
     """Per Hettinger network: L_M'(0), Theorem 4.13 (as printed and with the exact layer-1
-    alpha), L_M''(0), the two sums of Lemma 4.16, Theorem 4.24 (corrected reading), each
+    alpha), L_M''(0), the two sums of Lemma 4.16, Theorem 4.24 (corrected reading) and its
+    refined form (``refined``: the six coefficients of theorems.refined_coefficients), each
     with the network's own output gradients and Hessians; see NETWORK_COLUMNS."""
     n_layers = dims.size - 1
     offsets = _chain_offsets(dims)
@@ -360,7 +361,7 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
         sigmas[t] = (dims[t] * dims[t + 1]) ** -0.25
     s = inputs.shape[0]
     norms = np.sqrt((inputs * inputs).sum(axis=1))
-    out = np.empty((n, 7))
+    out = np.empty((n, 8))
     for sample in range(n):
         _fill_chain(gen, sigmas, offsets, buf)
         matrices = [buf[offsets[t - 1]:offsets[t]].reshape(dims[t], dims[t - 1])
@@ -431,4 +432,28 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
         out[sample, 4] = first_sum / s
         out[sample, 5] = second_sum / s
         out[sample, 6] = (phi_sum * quad + psi_sum * trace * _dot(u, u)) / (np.pi**2 * s**3)
+        out[sample, 7] = _refined_theorem_4_24(grad, hess, arccos_gram, relu_gram, refined) / s**3
     return out
+
+
+@njit(**_JIT)
+def _refined_theorem_4_24(grad, hess, arccos_gram, relu_gram, coef):
+    """s^3 times theorems.theorem_4_24_refined, from v = K dL and r = R dL."""
+    s, d = grad.shape
+    v = np.zeros((s, d))
+    r = np.zeros((s, d))
+    for k in range(s):
+        for m in range(s):
+            for p in range(d):
+                v[k, p] += arccos_gram[k, m] * grad[m, p]
+                r[k, p] += relu_gram[k, m] * grad[m, p]
+    total = 0.0
+    for k in range(s):
+        tr = 0.0
+        for p in range(d):
+            tr += hess[k, p, p]
+        hv = _matvec(hess[k], v[k])
+        hr = _matvec(hess[k], r[k])
+        total += coef[0] * _dot(v[k], hv) + coef[1] * _dot(r[k], hv) + coef[2] * _dot(r[k], hr)
+        total += tr * (coef[3] * _dot(v[k], v[k]) + coef[4] * _dot(r[k], v[k]) + coef[5] * _dot(r[k], r[k]))
+    return total

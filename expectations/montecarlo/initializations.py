@@ -20,7 +20,13 @@ from .. import _checks
 from ..estimate import Estimate, SampleMoments
 from ..losses import Loss, MeanSquaredError, SoftmaxCrossEntropy, get_loss
 from ..sampling import Tolerance, run_chunked, run_to_tolerance
-from ..theorems import arccos_gram, layer_coefficients_4_13, relu_gram, theorem_4_24_coefficients
+from ..theorems import (
+    arccos_gram,
+    layer_coefficients_4_13,
+    refined_coefficients,
+    relu_gram,
+    theorem_4_24_coefficients,
+)
 from ._kernels import NETWORK_COLUMNS, network_derivatives
 
 #: Networks per chunk (fixed, so results do not depend on the thread count).
@@ -103,7 +109,8 @@ def sample_initializations(widths, inputs, targets=None, loss: str | Loss = "mse
     c = layer_coefficients_4_13(d)
     phi, psi = theorem_4_24_coefficients(d)
     args = (d, np.ascontiguousarray(x), np.ascontiguousarray(y), code, np.ascontiguousarray(fixed),
-            arccos_gram(x), relu_gram(x), float(c.sum()), float(c[0]), phi, psi)
+            arccos_gram(x), relu_gram(x), float(c.sum()), float(c[0]), phi, psi,
+            np.array(refined_coefficients(d)))
     if tolerance is None:
         moments = run_chunked(network_derivatives, args, n_networks, seed, executor,
                               chunk_size=NETWORKS_PER_CHUNK)
