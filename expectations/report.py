@@ -24,6 +24,7 @@ FIGURES = (
     ("figure_5_2.png", "Figure 5.2: loss over five steps at multiples of the optimal rate"),
     ("approximation_error.png", "Relative error of Lemmas 4.19, 4.20 and Corollary 4.22 against size"),
     ("theorem_error.png", "Relative error of Theorems 4.13 and 4.24 by depth, width and data size"),
+    ("benchmark_scaling.png", "How the cost of the kernels grows with width, depth and data size"),
 )
 
 
