@@ -41,7 +41,7 @@ class Row:
     stderr: float
     n_samples: int
     seed: int
-    z: float
+    z: float | None  # None for identities: both sides are the same numbers up to rounding
     rel_error: float | None
     rel_error_stderr: float | None
     verdict: str
@@ -49,7 +49,7 @@ class Row:
     target_met: bool | None = None
 
 
-def verdict(kind: str, assumption_holds: bool, z: float, rel_error: float | None = None) -> str:
+def verdict(kind: str, assumption_holds: bool, z: float | None, rel_error: float | None = None) -> str:
     """The verdict for a case, from the statement's kind and the z-score (or, for
     identities, the relative difference)."""
     if kind == "identity":
@@ -72,7 +72,10 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
         closed, closed_se = rhs.mean, rhs.stderr
         c = moments.covariance
         diff_se = math.sqrt(max(c[0, 0] + c[1, 1] - 2 * c[0, 1], 0.0) / moments.count)
-        z = (est.mean - closed) / diff_se if diff_se > 0 else (0.0 if est.mean == closed else math.inf)
+        if statement.kind == "identity":
+            z = None
+        else:
+            z = (est.mean - closed) / diff_se if diff_se > 0 else (0.0 if est.mean == closed else math.inf)
         ratio = moments.ratio(1, 0) if est.mean != 0 else None
         rel, rel_se = (ratio.mean - 1, ratio.stderr) if ratio else (math.nan, math.nan)
     else:
@@ -123,7 +126,8 @@ def row_cells(r: Row) -> tuple[str, ...]:
         rel = f"{r.rel_error:+.1e}"
     else:
         rel = f"{r.rel_error:+.2%} ± {r.rel_error_stderr:.2%}"
-    return (r.statement, _params(r.params), closed, f"{r.estimate:.5g} ± {r.stderr:.2g}", f"{r.z:+.2f}",
+    return (r.statement, _params(r.params), closed, f"{r.estimate:.5g} ± {r.stderr:.2g}",
+            "—" if r.z is None else f"{r.z:+.2f}",
             rel, r.verdict)
 
 

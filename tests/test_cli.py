@@ -26,6 +26,15 @@ def test_validate_one_statement_writes_table_and_json(tmp_path, capsys):
     assert all(r["seed"] == 3 and r["n_samples"] == 20000 for r in rows)
 
 
+def test_identity_rows_carry_no_z_and_the_json_is_strict(tmp_path, capsys):
+    path = tmp_path / "rows.json"
+    assert cli.main(["validate", "--statement", "Lemma 4.6", "--json", str(path), "--quiet"]) == 0
+    text = path.read_text()
+    rows = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert rows and all(r["z"] is None and r["verdict"] == "identity holds" for r in rows)
+    assert "—" in capsys.readouterr().out
+
+
 def test_approximation_verdicts_report_resolution(capsys):
     rows = validate.run([validate.registry.get("Lemma 4.20")], n_samples=50_000, seed=1)
     q3 = [r for r in rows if r.params["q"] == 3][0]

@@ -6,6 +6,8 @@ For every architecture (d_0, m, ..., m, 1) with h = 1..4 hidden layers of width 
 * the thesis's estimate -T4.13/T4.24 at that network, both sums exact (filled dots)
   and with the thesis's 4,000-index subsampling (hollow circles, delta-method SE
   bars; only where the subsampled ratio is positive, the rest are counted);
+* the refined estimate -T4.13(exact first layer)/T4.24(refined) at that network,
+  the data's angles kept (squares; see docs/errata.md);
 * the per-network Newton estimate -L_M'(0)/L_M''(0) (triangles);
 * the true optimal learning rate, the global minimiser of the one-step loss (pluses);
 * -E[L_M'(0)]/E[L_M''(0)] over Hettinger initializations (Monte Carlo, diamonds ± SE).
@@ -36,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.ticker import FormatStrFormatter, LogLocator
 from _figures import FIGURES, plt, progress, save_figure
 
 from expectations.data import load_sklearn, synthetic
@@ -130,9 +133,9 @@ def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
         "the initial loss",
         "",
         "| data | hidden layers | width | thesis (exact sums) / true | median [min, max] "
-        "| thesis (4000-index subsample) / true | subsample ≤ 0 | Newton / true | MC / mean true "
-        "| true optimum | L(thesis)/L(0) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| thesis (4000-index subsample) / true | subsample ≤ 0 | refined / true | Newton / true "
+        "| MC / mean true | true optimum | L(thesis)/L(0) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for a in results:
         te_all = ratios(a, "thesis_exact")
@@ -140,6 +143,7 @@ def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
         spread = f"{np.median(te_all):.3g} [{te_all.min():.2g}, {te_all.max():.2g}]"
         sub = ratios(a, "thesis_subsampled")
         ts = mean_se(sub)
+        refined = mean_se(ratios(a, "refined_exact"))
         nw = mean_se(ratios(a, "newton"))
         true = mean_se(np.array([r.true_optimum for r in a.networks]))
         mc = a.expected.mean / true[0]
@@ -147,7 +151,7 @@ def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
                                      (true[1] if math.isfinite(true[1]) else 0) / true[0])
         n_bad = int(np.sum(~(sub > 0)))
         lines.append(f"| {data_name} | {a.depth} | {a.width} | {fmt(*te[:2])} | {spread} | {fmt(*ts[:2])} | "
-                     f"{n_bad}/{len(sub)} | {fmt(*nw[:2])} | {fmt(mc, mc_se)} | {fmt(*true[:2])} | "
+                     f"{n_bad}/{len(sub)} | {fmt(*refined[:2])} | {fmt(*nw[:2])} | {fmt(mc, mc_se)} | {fmt(*true[:2])} | "
                      f"{np.median(a.thesis_loss_growth):.2g} |")
     return "\n".join(lines)
 
@@ -155,13 +159,14 @@ def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
 def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out: str) -> None:
     colours = {d: f"C{k}" for k, d in enumerate(depths)}
     ncol = len(depths)
-    fig = plt.figure(figsize=(max(4.0 * ncol, 9.0), 9.0))
-    grid = fig.add_gridspec(2, max(ncol, 2), height_ratios=[1.0, 1.0])
-    top = [fig.add_subplot(grid[0, k]) for k in range(ncol)]
+    fig = plt.figure(figsize=(max(4.0 * ncol, 12.0), 9.0))
+    outer = fig.add_gridspec(2, 1)
+    top_grid, bottom_grid = outer[0].subgridspec(1, ncol), outer[1].subgridspec(1, 3)
+    top = [fig.add_subplot(top_grid[0, k]) for k in range(ncol)]
     for ax in top[1:]:
         ax.sharey(top[0])
-    half = max(ncol, 2) // 2
-    bottom = [fig.add_subplot(grid[1, :half]), fig.add_subplot(grid[1, half:])]
+    bottom = [fig.add_subplot(bottom_grid[0, k]) for k in range(3)]
+    bottom[2].sharey(bottom[1])  # the thesis's ratios live orders of magnitude above the others
 
     def jitter(w, k, n, spread):
         return w * np.exp(spread * ((k - (n - 1) / 2) / max(n - 1, 1)))
@@ -175,6 +180,7 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
             n = len(a.networks)
             for k, r in enumerate(a.networks):
                 ax.plot(jitter(a.width * 0.88, k, n, 0.05), r.thesis_exact, "o", color=c, ms=5)
+                ax.plot(jitter(a.width * 1.0, k, n, 0.05), r.refined_exact, "s", mfc="none", color=c, ms=5)
                 ax.plot(jitter(a.width, k, n, 0.05), r.true_optimum, "+", color="k", ms=9, mew=1.4)
                 if r.newton is not None:
                     ax.plot(jitter(a.width, k, n, 0.05), r.newton, "^", mfc="none", color=c, ms=7)
@@ -207,13 +213,15 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
                    "exact sums"),
         plt.Line2D([], [], ls="none", marker="o", mfc="none", color="0.3",
                    label=f"thesis, {N_INDEX_SAMPLES}-index subsample ± SE"),
+        plt.Line2D([], [], ls="none", marker="s", mfc="none", color="0.3",
+                   label="refined -T4.13/T4.24 (angles kept)"),
         plt.Line2D([], [], ls="none", marker="^", mfc="none", color="0.3", label="Newton -L'(0)/L''(0)"),
         plt.Line2D([], [], ls="none", marker="+", color="k", ms=9, mew=1.4, label="true optimum"),
         plt.Line2D([], [], ls="none", marker="D", mfc="white", color="0.3",
                    label=f"-E[L'(0)]/E[L''(0)], {n_mc} initializations ± SE"),
     ]
-    fig.legend(handles=handles, loc="upper center", ncol=5, fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, 0.95))
+    fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, 0.96))
 
     # Bottom row: ratios to the true optimum.
     nd = len(depths)
@@ -221,30 +229,34 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
         c = colours[a.depth]
         xoff = a.width * np.exp(0.3 * ((depths.index(a.depth) - (nd - 1) / 2) / max(nd - 1, 1)))
         n = len(a.networks)
-        for attribute, ax, marker in (("thesis_exact", bottom[0], "o"), ("newton", bottom[1], "^")):
+        for attribute, ax, marker in (("thesis_exact", bottom[0], "o"), ("refined_exact", bottom[1], "s"),
+                                      ("newton", bottom[2], "^")):
             r = ratios(a, attribute)
             xs = jitter(xoff, np.arange(n), n, 0.03)
-            ax.plot(xs, r, marker, color=c, ms=4, alpha=0.45, mfc=c if marker == "o" else "none")
+            ax.plot(xs, r, marker, color=c, ms=4, alpha=0.45, mfc=c if attribute == "thesis_exact" else "none")
             m, se, _ = mean_se(r)
             if math.isfinite(m):
                 ax.errorbar(xoff, m, yerr=se if math.isfinite(se) else None, fmt="_", color=c, ms=14,
                             mew=2, capsize=3)
         true = mean_se(np.array([r.true_optimum for r in a.networks]))
         mc = a.expected.mean / true[0]
-        bottom[1].plot(xoff, mc, "D", color=c, mfc="white", ms=5)
+        bottom[2].plot(xoff, mc, "D", color=c, mfc="white", ms=5)
     for ax, title in zip(bottom, ("thesis estimate (exact sums) / true optimum",
-                                  "Newton / true optimum;  -E[L'(0)]/E[L''(0)] / mean true optimum")):
+                                  "refined estimate / true optimum",
+                                  "Newton / true;  -E[L']/E[L''] / mean true")):
         ax.axhline(1.0, color="k", lw=1)
         ax.set(xscale="log", yscale="log", xlabel="hidden width m", title=title)
         ax.set_xticks(widths, [str(w) for w in widths])
         ax.minorticks_off()
         ax.set_xlim(min(widths) * 0.6, max(widths) * 1.6)
         ax.grid(True, which="major", alpha=0.3)
-    for ax in bottom:
+    for ax in bottom[:2]:
         lo, hi = ax.get_ylim()
         ax.set_ylim(min(lo, 0.3), max(hi, 3.0))
         ax.set_ylabel("ratio (log; 1 = exact)")
-    bottom[1].legend(handles=[plt.Line2D([], [], ls="none", marker="s", color=colours[d],
+    bottom[1].yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    bottom[1].yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    bottom[2].legend(handles=[plt.Line2D([], [], ls="none", marker="s", color=colours[d],
                                          label=f"{d} hidden layer{'s' if d > 1 else ''}") for d in depths]
                      + [plt.Line2D([], [], ls="none", marker="_", ms=14, mew=2, color="0.3",
                                    label="mean ± SE over networks"),
@@ -252,7 +264,7 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
                                    label="-E[L']/E[L''] / mean true")],
                      fontsize=8, loc="best")
     fig.suptitle(f"Figure 5.1: estimated vs true optimal learning rates — {desc}, MSE", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.935))
+    fig.tight_layout(rect=(0, 0, 1, 0.91))
     save_figure(fig, out)
 
 
