@@ -9,6 +9,7 @@ import sys
 
 from . import registry, validate
 from .data import load_csv, synthetic
+from .montecarlo.estimators import METHODS
 from .sampling import Tolerance
 from .scaleout import dask_executor
 
@@ -28,11 +29,14 @@ def _validate(args: argparse.Namespace) -> int:
         tolerance = Tolerance(args.target_stderr, args.target_rel_stderr)
     with contextlib.ExitStack() as stack:
         executor = stack.enter_context(dask_executor(args.scheduler)) if args.scheduler else None
-        rows = validate.run(statements, args.samples, args.seed, progress, executor, tolerance)
+        rows = validate.run(statements, args.samples, args.seed, progress, executor, tolerance,
+                            args.method)
     if progress and sys.stderr.isatty():
         sys.stderr.write("\n")
     print(validate.format_table(rows))
     print(f"\n{len(rows)} cases: {validate.summary(rows)}  (|z| threshold {validate.Z_THRESHOLD:g})")
+    if args.method == "reduced":
+        print(validate.sampler_summary(rows))
     if tolerance is not None:
         missed = [r for r in rows if r.kind != "identity" and not r.target_met]
         spent = ", ".join(sorted({r.statement for r in missed}))
@@ -123,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="sample each case until its standard error is at most SE (or the budget is spent)")
     val.add_argument("--target-rel-stderr", type=_positive_float, metavar="R",
                      help="sample until the standard error is at most R |estimate|")
+    val.add_argument("--method", choices=METHODS, default="reference",
+                     help="reference: draw every entry of every matrix (default); reduced: the exact "
+                          "Gaussian reductions where a statement has one (the rest stay on reference)")
     val.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
     val.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     val.add_argument("--report", metavar="PATH.md", help="also write a Markdown validation report")

@@ -64,7 +64,7 @@ def _lemma_4_3() -> Statement:
     return Statement(
         "Lemma 4.3", "exact",
         "angle between independent Gaussian vectors has pdf ~ sin^(n-2); checked through its CDF",
-        lambda n, theta0: float(cf.angle_cdf(theta0, n)), mc.estimate_angle_cdf, cases, 300_000)
+        lambda n, theta0: float(cf.angle_cdf(theta0, n)), mc.estimate_angle_cdf, cases, 300_000, reduced=True)
 
 
 def _gram_entry(p, q, a, b, sigma):
@@ -82,7 +82,7 @@ def _lemma_4_7() -> Statement:
         for p, q, a, b, s in [(3, 5, 0, 0, 1.0), (3, 5, 1, 3, 1.0), (7, 2, 1, 1, 1.0), (7, 2, 0, 1, 1.0)]
     )
     return Statement("Lemma 4.7", "exact", "E[A^T A] = p I, entry by entry",
-                     _gram_entry, _estimate_gram_entry, cases, 100_000)
+                     _gram_entry, _estimate_gram_entry, cases, 100_000, reduced=True)
 
 
 def _lemma_4_8() -> Statement:
@@ -92,7 +92,8 @@ def _lemma_4_8() -> Statement:
         cases.append(Case({"p": p, "q": q, "|x|": 1.7, "|y|": 0.6, "theta": theta},
                           dict(x=x, y=y, p=p)))
     return Statement("Lemma 4.8", "exact", "E[x^T A^T A y] = p x^T y",
-                     cf.expected_gram_bilinear, mc.estimate_gram_bilinear, tuple(cases), 150_000)
+                     cf.expected_gram_bilinear, mc.estimate_gram_bilinear, tuple(cases), 150_000,
+                     reduced=True)
 
 
 def _chain_cases(sigma_choices) -> tuple[Case, ...]:
@@ -113,14 +114,15 @@ def _hettinger_outer(x, y, widths, sigmas):
 def _lemma_4_9() -> Statement:
     cases = _chain_cases([([4, 6, 3], None, 4), ([5, 2, 7, 3], None, 5), ([3, 3], None, 6)])
     return Statement("Lemma 4.9", "exact", "E[x^T B B^T y] = m_{q-1} ... m_{s-1} x^T y",
-                     cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear, cases, 250_000)
+                     cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear, cases, 250_000,
+                     reduced=True)
 
 
 def _lemma_4_10() -> Statement:
     general = _chain_cases([([4, 6, 3], [0.7, 1.4], 7), ([5, 2, 7, 3], [0.5, 2.0, 1.1], 8)])
     statement = Statement("Lemma 4.10", "exact", "sigma-scaled Lemma 4.9",
                           cf.expected_chain_outer_bilinear, mc.estimate_chain_outer_bilinear,
-                          general, 250_000)
+                          general, 250_000, reduced=True)
     return statement
 
 
@@ -128,7 +130,7 @@ def _lemma_4_10_hettinger() -> Statement:
     cases = _chain_cases([([4, 6, 3], "hettinger", 9), ([16, 8, 32, 4], "hettinger", 10)])
     return Statement("Lemma 4.10 (Hettinger scaling)", "exact",
                      "E[x^T B B^T y] = sqrt(m_{q-1} / m_s) x^T y",
-                     _hettinger_outer, mc.estimate_chain_outer_bilinear, cases, 100_000)
+                     _hettinger_outer, mc.estimate_chain_outer_bilinear, cases, 100_000, reduced=True)
 
 
 def _relu_chain_cases(choices) -> tuple[Case, ...]:
@@ -150,7 +152,7 @@ def _lemma_4_11() -> Statement:
     ])
     return Statement("Lemma 4.11", "exact",
                      "sum_k E[ReLU(x^T B^T e_k e_k^T B y)] = m_1...m_s |x||y|((pi-t)cos t + sin t)/pi",
-                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 1_200_000)
+                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 1_200_000, reduced=True)
 
 
 def _hettinger_relu(x, y, widths, sigmas):
@@ -164,7 +166,7 @@ def _corollary_4_12() -> Statement:
         ([3, 2, 6, 5], [1.5, 0.4, 0.9], 2.0, [0.5, 1.5], 15),
     ])
     return Statement("Corollary 4.12", "exact", "sigma-scaled Lemma 4.11 (sum over k restored)",
-                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 400_000)
+                     cf.expected_relu_chain_sum, mc.estimate_relu_chain_sum, cases, 400_000, reduced=True)
 
 
 def _corollary_4_12_hettinger() -> Statement:
@@ -174,7 +176,7 @@ def _corollary_4_12_hettinger() -> Statement:
     ])
     return Statement("Corollary 4.12 (Hettinger scaling)", "exact",
                      "sum_k E[ReLU(...)] = sqrt(m_s / m_0) |x||y|((pi-t)cos t + sin t)/pi",
-                     _hettinger_relu, mc.estimate_relu_chain_sum, cases, 100_000)
+                     _hettinger_relu, mc.estimate_relu_chain_sum, cases, 100_000, reduced=True)
 
 
 def _lemma_4_18() -> Statement:
@@ -213,7 +215,7 @@ def _lemma_4_19() -> Statement:
                           "" if holds else "x, y, z not orthogonal"))
     return Statement("Lemma 4.19", "exact",
                      "E[ReLU(x^T A^T u u^T A y) ReLU(x^T A^T v v^T A z)] for orthogonal x, y, z",
-                     _relu_pair_closed, mc.estimate_relu_pair, tuple(cases), 1_600_000)
+                     _relu_pair_closed, mc.estimate_relu_pair, tuple(cases), 1_600_000, reduced=True)
 
 
 def _norm_cases() -> tuple[Case, ...]:
@@ -230,13 +232,13 @@ def _lemma_4_20_exact() -> Statement:
     return Statement("Lemma 4.20 (exact Gamma form)", "exact",
                      "E[|Ax|^2 |Ay| |Az|] = |x|^2|y||z| q (sqrt2 Gamma((q+1)/2)/Gamma(q/2))^2",
                      lambda x, y, z, q: cf.expected_norm_product(x, y, z, q, check_orthogonal=False),
-                     mc.estimate_norm_product, _norm_cases(), 200_000)
+                     mc.estimate_norm_product, _norm_cases(), 200_000, reduced=True)
 
 
 def _lemma_4_20() -> Statement:
     return Statement("Lemma 4.20", "approximation", "E[|Ax|^2 |Ay| |Az|] ~ |x|^2 |y| |z| q^2",
                      lambda x, y, z, q: cf.expected_norm_product_q2(x, y, z, q, check_orthogonal=False),
-                     mc.estimate_norm_product, _norm_cases(), 200_000)
+                     mc.estimate_norm_product, _norm_cases(), 200_000, reduced=True)
 
 
 def _lemma_a12() -> Statement:

@@ -11,7 +11,7 @@ import datetime
 import os
 
 from .errata import ERRATA
-from .validate import IDENTITY_TOLERANCE, Z_THRESHOLD, Row, row_cells, summary
+from .validate import IDENTITY_TOLERANCE, Z_THRESHOLD, Row, row_cells, sampler_summary, summary
 
 #: Figures the project's scripts write, with what they show.
 FIGURES = (
@@ -45,6 +45,7 @@ def render(rows: list[Row], report_path: str, figures_dir: str | None = None, co
         "",
         f"Generated {datetime.date.today().isoformat()} by `{command or 'expectations validate --report'}`.",
         f"{len(rows)} cases: {summary(rows)}.",
+        *([f"Samplers: {sampler_summary(rows)}."] if any(r.method == "reduced" for r in rows) else []),
         "",
         f"Identities hold when both sides agree to {IDENTITY_TOLERANCE:g} relative; exact statements agree "
         f"when |z| < {Z_THRESHOLD:g}; for approximations (and cases that break an assumption on purpose) "

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .estimate import Estimate, SampleMoments
+from .montecarlo.estimators import METHODS
 
 #: The kinds of statement: an identity per draw, an identity in expectation, an approximation.
 KINDS = ("identity", "exact", "approximation")
@@ -32,7 +33,9 @@ class Statement:
 
     Unpaired statements have a deterministic ``closed_form(**inputs)`` and an
     ``estimator(**inputs, n_samples, seed, executor) -> Estimate`` of the
-    left-hand side.  Paired statements (``closed_form`` None) are random on
+    left-hand side; ``reduced`` says whether that estimator also takes
+    ``method="reduced"`` (an exact Gaussian reduction, see
+    :mod:`expectations.montecarlo.estimators`).  Paired statements (``closed_form`` None) are random on
     both sides, as the network-level theorems evaluated with each network's own
     output gradients: their estimator returns the :class:`SampleMoments` of
     (left-hand side, right-hand side) over the same draws.
@@ -45,6 +48,7 @@ class Statement:
     estimator: Callable[..., Estimate | SampleMoments] = field(repr=False)
     cases: tuple[Case, ...] = field(repr=False)
     n_samples: int = 100_000
+    reduced: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -61,12 +65,23 @@ class Statement:
             raise ValueError(f"{self.label} has a random right-hand side; use estimate()")
         return float(self.closed_form(**case.inputs))
 
-    def estimate(self, case: Case, n_samples: int, seed: int, executor=None, tolerance=None):
+    def sampler(self, method: str) -> str:
+        """The method an estimate asked for with ``method`` uses: ``"reduced"`` only where
+        this statement has a reduced sampler, ``"reference"`` otherwise."""
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        return "reduced" if method == "reduced" and self.reduced else "reference"
+
+    def estimate(self, case: Case, n_samples: int, seed: int, executor=None, tolerance=None,
+                 method: str = "reference"):
         """The Monte Carlo estimate at ``case`` (moments of both sides if paired).
 
-        With a :class:`~expectations.sampling.Tolerance`, ``n_samples`` is the budget.
+        With a :class:`~expectations.sampling.Tolerance`, ``n_samples`` is the budget;
+        ``method`` is as in :meth:`sampler`.
         """
         extra = {} if tolerance is None else {"tolerance": tolerance}
+        if self.sampler(method) == "reduced":
+            extra["method"] = "reduced"
         return self.estimator(**case.inputs, n_samples=n_samples, seed=seed, executor=executor, **extra)
 
 

@@ -47,6 +47,7 @@ class Row:
     verdict: str
     note: str
     target_met: bool | None = None
+    method: str = "reference"  # the sampler: "reference" (every matrix entry drawn) or "reduced"
 
 
 def verdict(kind: str, assumption_holds: bool, z: float | None, rel_error: float | None = None) -> str:
@@ -63,11 +64,13 @@ def verdict(kind: str, assumption_holds: bool, z: float | None, rel_error: float
 
 
 def run_case(statement: Statement, case: Case, n_samples: int | None = None, seed: int = 0,
-             executor=None, tolerance=None) -> Row:
-    """Evaluate one case of one statement (with a ``tolerance``, ``n_samples`` is the budget)."""
+             executor=None, tolerance=None, method: str = "reference") -> Row:
+    """Evaluate one case of one statement (with a ``tolerance``, ``n_samples`` is the budget;
+    ``method="reduced"`` uses the statement's reduced sampler where it has one)."""
     n = statement.n_samples if n_samples is None else n_samples
+    method = statement.sampler(method)
     if statement.paired:
-        moments = statement.estimate(case, n, seed, executor, tolerance)
+        moments = statement.estimate(case, n, seed, executor, tolerance, method)
         est, rhs = moments.estimate(0, seed), moments.estimate(1, seed)
         closed, closed_se = rhs.mean, rhs.stderr
         c = moments.covariance
@@ -80,7 +83,7 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
         rel, rel_se = (ratio.mean - 1, ratio.stderr) if ratio else (math.nan, math.nan)
     else:
         closed, closed_se = statement.evaluate(case), None
-        est = statement.estimate(case, n, seed, executor, tolerance)
+        est = statement.estimate(case, n, seed, executor, tolerance, method)
         z = est.z(closed)
         rel, rel_se = est.relative_error(closed)
     finite = closed != 0 and math.isfinite(rel)  # relative to a zero closed form is meaningless
@@ -88,13 +91,13 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
     return Row(statement.label, statement.kind, case.params, closed, closed_se, est.mean, est.stderr,
                est.n_samples, seed, z, rel, rel_se,
                verdict(statement.kind, case.assumption_holds, z, rel), case.note,
-               None if tolerance is None else tolerance.satisfied_by(est))
+               None if tolerance is None else tolerance.satisfied_by(est), method)
 
 
 def run(statements: Iterable[Statement] | None = None, n_samples: int | None = None,
         seed: int = 0, progress: Callable[[str], None] | None = None, executor=None,
-        tolerance=None) -> list[Row]:
-    """Run every case of ``statements`` (default: the whole registry)."""
+        tolerance=None, method: str = "reference") -> list[Row]:
+    """Run every case of ``statements`` (default: the whole registry); arguments as in :func:`run_case`."""
     statements = list(registry.STATEMENTS if statements is None else statements)
     jobs = [(s, c) for s in statements for c in s.cases]
     rows = []
@@ -103,7 +106,7 @@ def run(statements: Iterable[Statement] | None = None, n_samples: int | None = N
         if progress:
             progress(f"[{k}/{len(jobs)}] {statement.label} {_params(case.params)} "
                      f"({time.perf_counter() - start:.0f} s)")
-        rows.append(run_case(statement, case, n_samples, seed, executor, tolerance))
+        rows.append(run_case(statement, case, n_samples, seed, executor, tolerance, method))
     return rows
 
 
@@ -129,6 +132,13 @@ def row_cells(r: Row) -> tuple[str, ...]:
     return (r.statement, _params(r.params), closed, f"{r.estimate:.5g} ± {r.stderr:.2g}",
             "—" if r.z is None else f"{r.z:+.2f}",
             rel, r.verdict)
+
+
+def sampler_summary(rows: list[Row]) -> str:
+    """Which statements ran on reduced samplers and which on the reference kernels."""
+    names = {"reduced": "reduced samplers", "reference": "reference kernels"}
+    by_method = {name: sorted({r.statement for r in rows if r.method == m}) for m, name in names.items()}
+    return "; ".join(f"{name}: {', '.join(labels)}" for name, labels in by_method.items() if labels)
 
 
 def format_table(rows: list[Row]) -> str:

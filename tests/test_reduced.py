@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from expectations import montecarlo as mc
+from expectations import registry, validate
 
 RNG = np.random.default_rng(31)
 X5, Y5, Z5 = RNG.normal(size=(3, 5))  # generic, non-orthogonal
@@ -51,3 +52,26 @@ def test_statements_without_a_reduced_sampler_say_so():
         mc.estimate_relu_product_given(1.0, 100, method="reduced")
     with pytest.raises(ValueError, match="method must be one of"):
         mc.estimate_relu_product_given(1.0, 100, method="fast")
+
+
+@pytest.mark.parametrize("statement", [s for s in registry.STATEMENTS if not s.paired], ids=lambda s: s.label)
+def test_registry_flags_exactly_the_statements_with_a_reduced_sampler(statement):
+    """``Statement.reduced`` must match what its estimator accepts, or ``--method reduced``
+    would either crash or silently fall back to the reference kernels."""
+    case = statement.cases[0]
+    call = lambda: statement.estimator(**case.inputs, n_samples=64, seed=0, method="reduced")  # noqa: E731
+    if statement.reduced:
+        assert np.isfinite(call().mean)
+    else:  # either the kernel has no reduced twin, or the estimator takes no method at all
+        with pytest.raises((ValueError, TypeError), match="no reduced sampler|unexpected keyword"):
+            call()
+
+
+def test_validate_with_reduced_samplers_records_the_method_per_row():
+    rows = validate.run([registry.get("Lemma 4.19"), registry.get("Lemma 4.18")], n_samples=200_000,
+                        seed=4, method="reduced")
+    assert {r.statement: r.method for r in rows} == {"Lemma 4.19": "reduced", "Lemma 4.18": "reference"}
+    assert all(r.verdict == "agrees" for r in rows if r.kind == "exact" and "broken" not in r.verdict)
+    assert validate.sampler_summary(rows) == "reduced samplers: Lemma 4.19; reference kernels: Lemma 4.18"
+    with pytest.raises(ValueError, match="method must be one of"):
+        validate.run([registry.get("Lemma 4.18")], n_samples=100, method="fast")

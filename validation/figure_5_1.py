@@ -38,8 +38,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.ticker import FormatStrFormatter, LogLocator
 from _figures import FIGURES, plt, progress, save_figure
+from matplotlib.ticker import FormatStrFormatter, LogLocator
 
 from expectations.data import load_sklearn, synthetic
 from expectations.learning_rate import NetworkResult, analyse_network
@@ -151,7 +151,8 @@ def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
                                      (true[1] if math.isfinite(true[1]) else 0) / true[0])
         n_bad = int(np.sum(~(sub > 0)))
         lines.append(f"| {data_name} | {a.depth} | {a.width} | {fmt(*te[:2])} | {spread} | {fmt(*ts[:2])} | "
-                     f"{n_bad}/{len(sub)} | {fmt(*refined[:2])} | {fmt(*nw[:2])} | {fmt(mc, mc_se)} | {fmt(*true[:2])} | "
+                     f"{n_bad}/{len(sub)} | {fmt(*refined[:2])} | {fmt(*nw[:2])} | {fmt(mc, mc_se)} | "
+                     f"{fmt(*true[:2])} | "
                      f"{np.median(a.thesis_loss_growth):.2g} |")
     return "\n".join(lines)
 
@@ -233,7 +234,8 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
                                       ("newton", bottom[2], "^")):
             r = ratios(a, attribute)
             xs = jitter(xoff, np.arange(n), n, 0.03)
-            ax.plot(xs, r, marker, color=c, ms=4, alpha=0.45, mfc=c if attribute == "thesis_exact" else "none")
+            filled = attribute == "thesis_exact"
+            ax.plot(xs, r, marker, color=c, ms=4, alpha=0.45, mfc=c if filled else "none")
             m, se, _ = mean_se(r)
             if math.isfinite(m):
                 ax.errorbar(xoff, m, yerr=se if math.isfinite(se) else None, fmt="_", color=c, ms=14,
