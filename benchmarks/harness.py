@@ -47,6 +47,17 @@ def time_calls(fns: dict[str, Callable[[], object]], repeats: int, min_time: flo
                    "calls_per_timing": number[name], "all_s": walls[name]} for name in fns}
 
 
+def round_speedups(timings: dict, fast: str, slow: str) -> list[float]:
+    """Per interleaved round of :func:`time_calls`: time of ``slow`` / time of ``fast``.  Their spread
+    is the uncertainty of the median ratio on a machine whose speed drifts during the run."""
+    return [s / f for f, s in zip(timings[fast]["all_s"], timings[slow]["all_s"])]
+
+
+def spread(ratios, scale: float = 1.0) -> str:
+    """'per-round range lo-hi' of ``scale`` times the ratios."""
+    return f"per-round range {scale * min(ratios):.3g}-{scale * max(ratios):.3g}"
+
+
 def growth_exponent(sizes, times) -> float:
     """Least-squares slope of log(time) against log(size)."""
     return float(np.polyfit(np.log(sizes), np.log(times), 1)[0])

@@ -34,7 +34,9 @@ from harness import (
     machine,
     machine_cpu_seconds,
     render_markdown,
+    round_speedups,
     scaling_figure_png,
+    spread,
     time_calls,
     to_json,
     write_atomically,
@@ -259,13 +261,18 @@ def _relu_rows(cfg, widths, n_kernel) -> list[dict]:
     for mode in ("1 thread", "all cores"):
         drawn = normals * per_s[f"kernel {mode}"]
         ratio = drawn / raw[mode]
+        rounds = round_speedups(t, f"kernel {mode}", f"raw draws {mode}")
+        per_call = normals * n_kernel / (cfg["raw_normals"] * (n_threads if mode == "all cores" else 1))
         rows.append(row(f"{widths}: kernel / raw normals per second, {mode}", ratio,
-                        f"× ({drawn / 1e6:.0f}M vs {raw[mode] / 1e6:.0f}M normals/s)",
+                        f"× ({drawn / 1e6:.0f}M vs {raw[mode] / 1e6:.0f}M normals/s; "
+                        f"{spread(rounds, per_call)})",
                         "≥ 0.7", ratio >= 0.7, pick(t, f"kernel {mode}", f"raw draws {mode}")))
     for mode in ("1 thread", "all cores"):
         ratio = per_s[f"kernel {mode}"] / per_s["NumPy estimator"]
+        rounds = round_speedups(t, f"kernel {mode}", "NumPy estimator")
         rows.append(row(f"{widths}: kernel ({mode}) / vectorised NumPy, samples per second", ratio,
-                        f"× ({per_s[f'kernel {mode}']:.3g} vs {per_s['NumPy estimator']:.3g} samples/s)",
+                        f"× ({per_s[f'kernel {mode}']:.3g} vs {per_s['NumPy estimator']:.3g} samples/s; "
+                        f"{spread(rounds, n_kernel / n_numpy)})",
                         "≥ 2", ratio >= 2, pick(t, f"kernel {mode}", "NumPy estimator"),
                         samples={"kernel": n_kernel, "NumPy": n_numpy}))
     return rows

@@ -27,12 +27,15 @@ _JIT = dict(cache=True, nogil=True)
 
 
 @njit(**_JIT)
-def _root_of(gram):
-    """Lower-triangular L with L L^T = gram (symmetric positive semi-definite): Cholesky with
-    zero pivots allowed, so that rank-deficient Gram matrices (equal or parallel vectors) work."""
+def _root_into(gram, low):
+    """low <- lower-triangular L with L L^T = gram (symmetric positive semi-definite): Cholesky
+    with zero pivots allowed, so that rank-deficient Gram matrices (equal or parallel vectors) work."""
     k = gram.shape[0]
-    low = np.zeros((k, k))
-    scale = 1e-13 * max(np.abs(np.diag(gram)).max(), 1e-300)
+    low[:, :] = 0.0
+    largest = 1e-300
+    for j in range(k):
+        largest = max(largest, abs(gram[j, j]))
+    scale = 1e-13 * largest
     for j in range(k):
         d = gram[j, j]
         for c in range(j):
@@ -45,26 +48,31 @@ def _root_of(gram):
             for c in range(j):
                 acc -= low[i, c] * low[j, c]
             low[i, j] = acc / low[j, j]
+
+
+@njit(**_JIT)
+def _root_of(gram):
+    """:func:`_root_into` into a new array."""
+    low = np.empty_like(gram)
+    _root_into(gram, low)
     return low
 
 
 @njit(**_JIT)
-def _product(a, b):
-    """a @ b for the tiny matrices here, as loops (BLAS calls cost more than the arithmetic)."""
-    out = np.zeros((a.shape[0], b.shape[1]))
+def _product_into(a, b, out):
+    """out <- a @ b for the tiny matrices here, as loops (BLAS calls cost more than the arithmetic)."""
+    out[:, :] = 0.0
     for i in range(a.shape[0]):
         for c in range(a.shape[1]):
             aic = a[i, c]
             for j in range(b.shape[1]):
                 out[i, j] += aic * b[c, j]
-    return out
 
 
 @njit(**_JIT)
-def _gram_of_rows(a):
-    """a @ a.T as loops."""
+def _gram_of_rows_into(a, out):
+    """out <- a @ a.T as loops."""
     k = a.shape[0]
-    out = np.empty((k, k))
     for i in range(k):
         for j in range(i + 1):
             acc = 0.0
@@ -72,41 +80,52 @@ def _gram_of_rows(a):
                 acc += a[i, c] * a[j, c]
             out[i, j] = acc
             out[j, i] = acc
+
+
+@njit(**_JIT)
+def _gram_of_rows(a):
+    """:func:`_gram_of_rows_into` into a new array."""
+    out = np.empty((a.shape[0], a.shape[0]))
+    _gram_of_rows_into(a, out)
     return out
 
 
 @njit(**_JIT)
-def _wishart_from_root(gen, root, m, sigma):
-    """A draw of Gram(A U) for a fresh m-row matrix A with N(0, sigma^2) entries, given
-    root R R^T = Gram(U): Wishart(m, sigma^2 R R^T) by the Bartlett decomposition (explicit
-    rows when m < k, where the Wishart law is singular)."""
-    k = root.shape[0]
+def _wishart_step(gen, gram, m, sigma, root, low, prod):
+    """gram <- a draw of Gram(A U) for a fresh m-row matrix A with N(0, sigma^2) entries, where
+    Gram(U) is the given ``gram``: Wishart(m, sigma^2 Gram(U)) by the Bartlett decomposition
+    (explicit rows when m < k, where the Wishart law is singular).  ``root``, ``low`` and
+    ``prod`` are k x k work arrays, so a chain of draws allocates nothing when m >= k."""
+    k = gram.shape[0]
+    _root_into(gram, root)
     if m < k:
         z = np.empty((k, m))
         for a in range(k):
             for r in range(m):
                 z[a, r] = gen.standard_normal()
-        return sigma * sigma * _gram_of_rows(_product(root, z))
-    low = np.zeros((k, k))
-    for a in range(k):
-        low[a, a] = np.sqrt(gen.chisquare(m - a))
-        for b in range(a):
-            low[a, b] = gen.standard_normal()
-    return sigma * sigma * _gram_of_rows(_product(root, low))
+        rows = np.empty((k, m))
+        _product_into(root, z, rows)
+        _gram_of_rows_into(rows, gram)
+    else:
+        low[:, :] = 0.0
+        for a in range(k):
+            low[a, a] = np.sqrt(gen.chisquare(m - a))
+            for b in range(a):
+                low[a, b] = gen.standard_normal()
+        _product_into(root, low, prod)
+        _gram_of_rows_into(prod, gram)
+    gram *= sigma * sigma
 
 
 @njit(**_JIT)
-def _wishart(gen, gram, m, sigma):
-    """:func:`_wishart_from_root` for the Gram matrix itself."""
-    return _wishart_from_root(gen, _root_of(gram), m, sigma)
-
-
-@njit(**_JIT)
-def _gram_chain(gen, dims, sigmas, gram, layers):
-    """Gram matrix after the first ``layers`` matrices of the chain, in distribution."""
+def _gram_chain(gen, dims, sigmas, gram0, layers, gram, root, low, prod):
+    """gram <- the Gram matrix after the first ``layers`` matrices of the chain, in distribution,
+    starting from ``gram0`` (left unchanged); the other arguments are k x k work arrays."""
+    for i in range(gram.shape[0]):
+        for j in range(gram.shape[1]):
+            gram[i, j] = gram0[i, j]
     for t in range(1, layers + 1):
-        gram = _wishart(gen, gram, dims[t], sigmas[t - 1])
-    return gram
+        _wishart_step(gen, gram, dims[t], sigmas[t - 1], root, low, prod)
 
 
 @njit(**_JIT)
@@ -130,10 +149,11 @@ def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
         dims = dims[::-1].copy()
         sigmas = sigmas[::-1].copy()
     gram0 = _gram_of_rows(np.vstack((x, y)))
+    gram, root, low, prod = np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2))
     last = dims.size - 1
     out = np.empty((n, 1))
     for s in range(n):
-        gram = _gram_chain(gen, dims, sigmas, gram0, last - 1)
+        _gram_chain(gen, dims, sigmas, gram0, last - 1, gram, root, low, prod)
         out[s, 0] = dims[last] * sigmas[last - 1] ** 2 * gram[0, 1]
     return out
 
@@ -144,10 +164,11 @@ def relu_chain(gen, n, dims, sigmas, x, y):
     layers by Wishart draws, then the last layer integrated out by Lemma 4.11's one-layer form;
     columns: the sum over the m_L units and one unit (the same expectations as the reference)."""
     gram0 = _gram_of_rows(np.vstack((x, y)))
+    gram, root, low, prod = np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2))
     last = dims.size - 1
     out = np.empty((n, 2))
     for s in range(n):
-        gram = _gram_chain(gen, dims, sigmas, gram0, last - 1)
+        _gram_chain(gen, dims, sigmas, gram0, last - 1, gram, root, low, prod)
         unit = sigmas[last - 1] ** 2 * _arccos_term(gram)
         out[s, 0] = dims[last] * unit
         out[s, 1] = unit
@@ -156,12 +177,34 @@ def relu_chain(gen, n, dims, sigmas, x, y):
 
 @njit(**_JIT)
 def norm_product(gen, n, q, x, y, z):
-    """Reduced Lemma 4.20: ||Ax||^2 ||Ay|| ||Az|| read off a Wishart(q, Gram(x, y, z)) draw."""
-    root = _root_of(_gram_of_rows(np.vstack((x, y, z))))
+    """Reduced Lemma 4.20: ||Ax||^2 ||Ay|| ||Az|| read off a Wishart(q, Gram(x, y, z)) draw.
+
+    Only the diagonal of the draw is needed: for q >= 3 it is computed from the Bartlett
+    factor directly (same variates, same arithmetic as :func:`_wishart_step`)."""
+    gram0 = _gram_of_rows(np.vstack((x, y, z)))
+    root = _root_of(gram0)
     out = np.empty((n, 1))
+    w, work, low, prod = np.empty((3, 3)), np.empty((3, 3)), np.zeros((3, 3)), np.empty((3, 3))
+    diag = np.empty(3)
     for s in range(n):
-        w = _wishart_from_root(gen, root, q, 1.0)
-        out[s, 0] = w[0, 0] * np.sqrt(w[1, 1] * w[2, 2])
+        if q < 3:  # singular Wishart: explicit rows
+            w[:, :] = gram0
+            _wishart_step(gen, w, q, 1.0, work, low, prod)
+            out[s, 0] = w[0, 0] * np.sqrt(w[1, 1] * w[2, 2])
+            continue
+        for a in range(3):
+            low[a, a] = np.sqrt(gen.chisquare(q - a))
+            for b in range(a):
+                low[a, b] = gen.standard_normal()
+        for i in range(3):  # diag_i = sum_j (root @ low)_ij^2; both factors lower triangular
+            acc = 0.0
+            for j in range(3):
+                row = 0.0
+                for c in range(3):
+                    row += root[i, c] * low[c, j]
+                acc += row * row
+            diag[i] = acc
+        out[s, 0] = diag[0] * np.sqrt(diag[1] * diag[2])
     return out
 
 
