@@ -53,6 +53,27 @@ def test_sampling_pins():
         assert value == pytest.approx(float.fromhex(pinned), rel=1e-12)
 
 
+def test_reduced_sampling_pins():
+    """Sampling pins for the reduced samplers (copied from a run of the code on 2026-12-01, before and
+    after the per-sample allocations were taken out of ``_reduced_kernels.py``: the same bits).
+    Widths below the number of vectors (1 < 2, q = 2 < 3) take the singular-Wishart branch."""
+    x, y, z = np.array([1.0, 0.5, -0.3]), np.array([0.2, 1.0, 0.4]), np.array([-0.7, 0.1, 0.9])
+    u, v = np.array([0.3, -1.0]), np.array([1.2, 0.4])
+    kw = dict(n_samples=10, seed=1, method="reduced")
+    pins = [
+        (mc.estimate_relu_chain_sum(x, y, [3, 4, 5, 2], **kw).mean, "0x1.b189341df59dap+4"),
+        (mc.estimate_chain_outer_bilinear(u, v, [2, 1, 4, 2], sigmas=[0.5, 1.2, 2.0], **kw).mean,
+         "0x1.b5d879a201898p+1"),
+        (mc.estimate_angle_cdf(1.6, 5, **kw).mean, "0x1.3333333333333p-1"),
+        (mc.estimate_norm_product(x, y, z, q=4, **kw).mean, "0x1.a0730aeb995c3p+4"),
+        (mc.estimate_norm_product(x, y, z, q=2, **kw).mean, "0x1.7ac555f6d1c20p+2"),
+        (mc.estimate_relu_pair(x, y, z, u, v, n_samples=40, seed=1, method="reduced").mean,
+         "0x1.153b115f4cd42p-6"),
+    ]
+    for value, pinned in pins:
+        assert value == pytest.approx(float.fromhex(pinned), rel=1e-12)
+
+
 def test_initialization_sampling_pin():
     x = np.arange(12.0).reshape(4, 3) / 10
     y = np.array([[1.0], [0.0], [1.0], [0.0]])
