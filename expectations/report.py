@@ -51,7 +51,10 @@ def render(rows: list[Row], report_path: str, figures_dir: str | None = None, co
         f"when |z| < {Z_THRESHOLD:g}; for approximations (and cases that break an assumption on purpose) "
         "the relative error is closed form / estimate - 1, with a delta-method standard error, and it is "
         "*resolved* when |z| >= the threshold.  Paired rows (network-level theorems) estimate both sides "
-        "from the same networks, so the closed form carries a standard error too.",
+        "from the same networks, so the closed form carries a standard error too; their z tests the "
+        "difference of the two sides under the hypothesis that they are equal, while the relative error's "
+        "standard error is that of the ratio at its estimate, which is smaller when the ratio is far "
+        "from 1 (so a large relative error can still be *not resolved*).",
         "",
         "| statement | kind | parameters | closed form | estimate ± SE | z | rel. error ± SE | verdict |",
         "|---|---|---|---|---|---|---|---|",
