@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 
-from . import registry, validate
+from . import figures, registry, validate
 from .data import load_csv, synthetic
 from .montecarlo.estimators import METHODS
 from .sampling import Tolerance
@@ -23,6 +23,7 @@ def _validate(args: argparse.Namespace) -> int:
     for path in (args.json, args.report):
         if path:
             _require_directory(path)
+    scripts = figures.find_scripts() if args.figures else None
     progress = None if args.quiet else validate.stderr_progress
     tolerance = None
     if args.target_stderr is not None or args.target_rel_stderr is not None:
@@ -42,6 +43,11 @@ def _validate(args: argparse.Namespace) -> int:
         spent = ", ".join(sorted({r.statement for r in missed}))
         print(f"target standard error met in {len(rows) - len(missed)} of {len(rows)} cases"
               + (f"; budget spent first in: {spent}" if missed else ""))
+    failed_figures = False
+    if scripts is not None:
+        runs = figures.regenerate(scripts, progress=progress)
+        print("\nfigures:\n" + figures.format_runs(runs))
+        failed_figures = any(r.status == "failed" for r in runs)
     if args.json:
         validate.write_json(rows, args.json)
         print(f"wrote {args.json}")
@@ -51,7 +57,7 @@ def _validate(args: argparse.Namespace) -> int:
         command = "expectations " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
         validate.write_text(render(rows, args.report, command=command), args.report)
         print(f"wrote {args.report}")
-    return 1 if any(r.verdict in ("DISAGREES", "IDENTITY FAILS") for r in rows) else 0
+    return 1 if failed_figures or any(r.verdict in ("DISAGREES", "IDENTITY FAILS") for r in rows) else 0
 
 
 def _learning_rate(args: argparse.Namespace) -> int:
@@ -135,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--report", metavar="PATH.md", help="also write a Markdown validation report")
     val.add_argument("--scheduler", metavar="ADDRESS",
                      help="run the chunks on this Dask scheduler (needs expectations[dask])")
+    val.add_argument("--figures", action="store_true",
+                     help="also regenerate the thesis's figures into figures/ (runs the scripts of "
+                          "validation/ in a source checkout; about 6 minutes)")
     val.add_argument("--list", action="store_true", help="list the statements and exit")
     val.add_argument("--quiet", action="store_true", help="no progress on stderr")
     val.set_defaults(func=_validate)

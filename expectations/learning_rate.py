@@ -62,9 +62,16 @@ class LearningRateReport:
     thesis_over_initializations: Estimate
     refined_over_initializations: Estimate
 
-    def summary(self, attribute: str) -> Estimate:
-        """Mean ± SE over the initial networks of a per-network number (NaNs left out)."""
-        values = np.array([getattr(r, attribute) for r in self.networks], dtype=float)
+    def values(self, attribute: str, relative_to_true: bool = False) -> np.ndarray:
+        """A per-network number, network by network (NaN where it does not exist, as a Newton
+        estimate when L''(0) <= 0), optionally divided by that network's true optimum."""
+        values = np.array([math.nan if getattr(r, attribute) is None else getattr(r, attribute)
+                           for r in self.networks], dtype=float)
+        return values / self.values("true_optimum") if relative_to_true else values
+
+    def summary(self, attribute: str, relative_to_true: bool = False) -> Estimate:
+        """Mean ± SE over the initial networks of :meth:`values` (NaNs left out)."""
+        values = self.values(attribute, relative_to_true)
         values = values[np.isfinite(values)]
         if values.size == 0:
             return Estimate(math.nan, math.nan, 0, self.seed)
@@ -136,6 +143,14 @@ def format_report(report: LearningRateReport) -> str:
     def est(e: Estimate) -> str:
         return f"{e.mean:.5g} ± {e.stderr:.2g}" if math.isfinite(e.stderr) else f"{e.mean:.5g}"
 
+    def spread(attribute: str, relative: bool = False) -> str:
+        v = report.values(attribute, relative)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            return "none"
+        mean = est(report.summary(attribute, relative))
+        return f"{mean:21s} {np.median(v):.3g} [{v.min():.3g}, {v.max():.3g}]"
+
     first = report.networks[0]
     n = len(report.networks)
     lines = [
@@ -151,11 +166,15 @@ def format_report(report: LearningRateReport) -> str:
         + ("  (at the end of the searched range)" if first.optimum_at_boundary else ""),
         f"  loss before / after the optimal step   {first.loss_before:.5g} / {first.loss_at_optimum:.5g}",
         "",
-        f"over {n} initial networks (mean ± SE):",
-        f"  thesis estimate, exact sums            {est(report.summary('thesis_exact'))}",
-        f"  refined estimate (angles kept)         {est(report.summary('refined_exact'))}",
-        f"  Newton estimate                        {est(report.summary('newton'))}",
-        f"  true optimal learning rate             {est(report.summary('true_optimum'))}",
+        f"over {n} initial networks (mean ± SE, then median [min, max]):",
+        f"  thesis estimate, exact sums            {spread('thesis_exact')}",
+        f"  refined estimate (angles kept)         {spread('refined_exact')}",
+        f"  Newton estimate                        {spread('newton')}",
+        f"  true optimal learning rate             {spread('true_optimum')}",
+        "estimate / true optimum, network by network:",
+        f"  thesis estimate, exact sums            {spread('thesis_exact', True)}",
+        f"  refined estimate (angles kept)         {spread('refined_exact', True)}",
+        f"  Newton estimate                        {spread('newton', True)}",
         "",
         f"expectations over {report.expected_derivatives.n_samples} initializations (Monte Carlo):",
         f"  -E[L'(0)] / E[L''(0)]                  {est(report.expected_derivatives)}",
@@ -180,6 +199,8 @@ def report_dict(report: LearningRateReport) -> dict:
                       "loss_at_optimum": r.loss_at_optimum} for r in report.networks],
         "summary": {name: est(report.summary(name))
                     for name in ("thesis_exact", "refined_exact", "newton", "true_optimum")},
+        "ratio_to_true_optimum": {name: est(report.summary(name, relative_to_true=True))
+                                  for name in ("thesis_exact", "refined_exact", "newton")},
         "expected_derivatives_learning_rate": est(report.expected_derivatives),
         "thesis_over_initializations": est(report.thesis_over_initializations),
         "refined_over_initializations": est(report.refined_over_initializations),

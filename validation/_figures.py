@@ -30,6 +30,7 @@ def save_figure(fig, path: str, dpi: int = 110) -> str:
         raise
     finally:
         plt.close(fig)
+    progress(f"wrote {path}")
     return path
 
 

@@ -173,7 +173,6 @@ def main(argv=None) -> None:
     ratio = std.max() / std[std > 0].min() if np.any(std > 0) else 1.0
     print(f"\nLargest / smallest non-zero column standard deviation: {ratio:.3g}")
     print(f"({args.bootstrap} bootstrap replicates, seed {args.seed}, {elapsed:.1f} s)")
-    progress(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -312,7 +312,6 @@ def main(argv=None) -> int:
         print(f"\nwarning: {n_boundary} true optima at the end of the searched range")
     plot(results, depths, widths, desc, args.initializations, out)
     progress(f"done in {time.perf_counter() - start:.0f} s")
-    print(f"\nwrote {out}")
     return 0
 
 

@@ -150,7 +150,6 @@ def main(argv=None) -> int:
     fig.tight_layout(rect=(0, 0.04, 1, 0.965))
     save_figure(fig, args.out)
     progress(f"done in {time.perf_counter() - start:.0f} s")
-    print(f"\nwrote {args.out}")
     return 0
 
 

@@ -99,7 +99,6 @@ def main(argv=None) -> None:
     axes[0].legend(fontsize=7)
     fig.tight_layout()
     save_figure(fig, args.out)
-    print(f"\nwrote {args.out}")
 
 
 if __name__ == "__main__":
