@@ -6,6 +6,8 @@ constant learning rate for 5 full-batch steps (thesis Section 5.2) at
 * lambda*, the true optimal rate of the *first* step (global minimiser of the
   one-step loss L_M(lambda)), green solid;
 * the Newton estimate -L_M'(0)/L_M''(0) of the same network, green dashed;
+* the refined closed-form estimate -T4.13/T4.24 with the data's angles kept
+  (``theorems.theorem_4_24_refined``), black dash-dotted;
 * lambda* x 2 and x 4, red dotted; lambda* / 2 and / 4, blue dotted.
 
 The thesis's closed-form estimate -T4.13/T4.24 (exact sums) at each network is not
@@ -71,11 +73,14 @@ def run_architecture(hidden, x, y, steps, seed):
     newton = d.newton_learning_rate if d.second > 0 else None
     curves = {f: train(net, x, y, "mse", lam * f, steps) for f in FACTORS}
     newton_curve = train(net, x, y, "mse", newton, steps) if newton is not None else None
-    thesis = analyse_network(net, x, y, "mse", seed=seed).thesis_exact
+    analysis = analyse_network(net, x, y, "mse", seed=seed)
+    thesis, refined = analysis.thesis_exact, analysis.refined_exact
+    refined_curve = train(net, x, y, "mse", refined, steps) if refined > 0 else None
     with np.errstate(over="ignore", invalid="ignore"):
         thesis_loss = problem.loss_at(thesis) if thesis > 0 else math.nan
     return dict(widths=widths, lam=lam, at_boundary=optimum.at_boundary, newton=newton, curves=curves,
-                newton_curve=newton_curve, thesis=thesis, thesis_loss=thesis_loss)
+                newton_curve=newton_curve, refined=refined, refined_curve=refined_curve, thesis=thesis,
+                thesis_loss=thesis_loss)
 
 
 def main(argv=None) -> int:
@@ -109,6 +114,8 @@ def main(argv=None) -> int:
         rows = [(rate_label(f), r["lam"] * f, r["curves"][f]) for f in FACTORS]
         if r["newton"] is not None:
             rows.append(("Newton -L'(0)/L''(0)", r["newton"], r["newton_curve"]))
+        if r["refined_curve"] is not None:
+            rows.append(("refined -T4.13/T4.24", r["refined"], r["refined_curve"]))
         first = [c[1] if math.isfinite(c[1]) else math.inf for _, _, c in rows]
         last = [c[-1] if math.isfinite(c[-1]) else math.inf for _, _, c in rows]
         for i, (label, rate, curve) in enumerate(rows):
@@ -120,7 +127,7 @@ def main(argv=None) -> int:
     if any(r["at_boundary"] for r in results):
         print("\nwarning: some true optima lie at the end of the searched range")
 
-    fig, axes = plt.subplots(2, 2, figsize=(11, 9.5))
+    fig, axes = plt.subplots(2, 2, figsize=(12.5, 9.5))
     steps = np.arange(args.steps + 1)
     for ax, r in zip(axes.flat, results):
         finite = np.concatenate([c[np.isfinite(c)] for c in r["curves"].values()])
@@ -132,22 +139,27 @@ def main(argv=None) -> int:
             ax.plot(steps, r["newton_curve"], color="limegreen", ls="--", lw=1.6,
                     label="Newton -L'(0)/L''(0) of step 1")
             newton = f"{r['newton'] / r['lam']:.3g} λ*"
+        refined = "≤ 0 (not trained)"
+        if r["refined_curve"] is not None:
+            ax.plot(steps, r["refined_curve"], color="black", ls="-.", lw=1.4,
+                    label="refined -T4.13/T4.24 (angles kept)")
+            refined = f"{r['refined'] / r['lam']:.3g} λ*"
         positive = finite[finite > 0]
         if positive.size and positive.max() / positive.min() > 10:
             ax.set_yscale("log")
         growth = r["thesis_loss"] / r["curves"][1.0][0]
-        ax.set_title(f"widths {r['widths']}:  λ* = {r['lam']:.3g},  Newton = {newton}\n"
+        ax.set_title(f"widths {r['widths']}:  λ* = {r['lam']:.3g},  Newton = {newton},  refined = {refined}\n"
                      f"thesis -T4.13/T4.24 = {r['thesis'] / r['lam']:.3g} λ*  "
-                     f"(1 step there: loss × {growth:.2g})", fontsize=9.5)
+                     f"(1 step there: loss × {growth:.2g})", fontsize=9)
         ax.set(xlabel="full-batch gradient step", ylabel="training loss (MSE)")
         ax.set_xticks(steps)
         ax.grid(True, alpha=0.3)
     for ax in axes.flat[len(results):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=8.5, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8.5, frameon=False)
     fig.suptitle(f"Figure 5.2: multiple steps of training at constant rates — {desc}, MSE", fontsize=11)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.965))
+    fig.tight_layout(rect=(0, 0.06, 1, 0.965))
     save_figure(fig, args.out)
     progress(f"done in {time.perf_counter() - start:.0f} s")
     return 0
