@@ -118,25 +118,54 @@ def _wishart_step(gen, gram, m, sigma, root, low, prod):
 
 
 @njit(**_JIT)
-def _gram_chain(gen, dims, sigmas, gram0, layers, gram, root, low, prod):
-    """gram <- the Gram matrix after the first ``layers`` matrices of the chain, in distribution,
-    starting from ``gram0`` (left unchanged); the other arguments are k x k work arrays."""
-    for i in range(gram.shape[0]):
-        for j in range(gram.shape[1]):
-            gram[i, j] = gram0[i, j]
-    for t in range(1, layers + 1):
-        _wishart_step(gen, gram, dims[t], sigmas[t - 1], root, low, prod)
+def _wishart_pair(gen, g00, g01, g11, m, sigma):
+    """:func:`_wishart_step` for two vectors, on scalars: the Gram matrix (g00, g01, g11) of
+    (u, v) -> that of (A u, A v).  Same variates in the same order and the same arithmetic (the
+    terms :func:`_wishart_step` adds are exact zeros), so the same bits; no arrays, hence no
+    reference counting per sample, which costs more than the arithmetic here."""
+    scale = 1e-13 * max(max(abs(g00), abs(g11)), 1e-300)
+    l00 = l10 = l11 = 0.0  # root: lower-triangular Cholesky factor, zero pivots allowed
+    if g00 > scale:
+        l00 = np.sqrt(g00)
+        l10 = g01 / l00
+    d = g11 - l10 ** 2
+    if d > scale:
+        l11 = np.sqrt(d)
+    if m < 2:  # one row: explicit draws (singular Wishart)
+        z0 = gen.standard_normal()
+        z1 = gen.standard_normal()
+        r0 = l00 * z0
+        r1 = l10 * z0 + l11 * z1
+        return sigma * sigma * (r0 * r0), sigma * sigma * (r1 * r0), sigma * sigma * (r1 * r1)
+    b00 = np.sqrt(gen.chisquare(m))  # Bartlett factor, drawn in _wishart_step's order
+    b11 = np.sqrt(gen.chisquare(m - 1))
+    b10 = gen.standard_normal()
+    p00 = l00 * b00
+    p10 = l10 * b00 + l11 * b10
+    p11 = l11 * b11
+    return (sigma * sigma * (p00 * p00), sigma * sigma * (p10 * p00),
+            sigma * sigma * (p10 * p10 + p11 * p11))
 
 
 @njit(**_JIT)
-def _arccos_term(gram):
-    """sqrt(g11 g22) ((pi - theta) cos theta + sin theta) / pi for the 2 x 2 Gram matrix
+def _pair_chain(gen, dims, sigmas, gram0, layers):
+    """The Gram matrix (g00, g01, g11) of two vectors with Gram matrix ``gram0`` after the first
+    ``layers`` matrices of the chain, in distribution."""
+    g00, g01, g11 = gram0[0, 0], gram0[0, 1], gram0[1, 1]
+    for t in range(1, layers + 1):
+        g00, g01, g11 = _wishart_pair(gen, g00, g01, g11, dims[t], sigmas[t - 1])
+    return g00, g01, g11
+
+
+@njit(**_JIT)
+def _arccos_term(g00, g01, g11):
+    """sqrt(g00 g11) ((pi - theta) cos theta + sin theta) / pi for the 2 x 2 Gram matrix
     (Lemma 4.11's one-layer expectation of ReLU(u v), per row and per unit variance)."""
-    norm = np.sqrt(gram[0, 0] * gram[1, 1])
+    norm = np.sqrt(g00 * g11)
     if norm == 0.0:
         return 0.0
-    cross = np.sqrt(max(gram[0, 0] * gram[1, 1] - gram[0, 1] ** 2, 0.0))
-    theta = np.arctan2(cross, gram[0, 1])
+    cross = np.sqrt(max(g00 * g11 - g01 ** 2, 0.0))
+    theta = np.arctan2(cross, g01)
     return (norm * ((np.pi - theta) * np.cos(theta) + np.sin(theta))) / np.pi
 
 
@@ -149,12 +178,11 @@ def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
         dims = dims[::-1].copy()
         sigmas = sigmas[::-1].copy()
     gram0 = _gram_of_rows(np.vstack((x, y)))
-    gram, root, low, prod = np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2))
     last = dims.size - 1
     out = np.empty((n, 1))
     for s in range(n):
-        _gram_chain(gen, dims, sigmas, gram0, last - 1, gram, root, low, prod)
-        out[s, 0] = dims[last] * sigmas[last - 1] ** 2 * gram[0, 1]
+        g01 = _pair_chain(gen, dims, sigmas, gram0, last - 1)[1]
+        out[s, 0] = dims[last] * sigmas[last - 1] ** 2 * g01
     return out
 
 
@@ -164,12 +192,11 @@ def relu_chain(gen, n, dims, sigmas, x, y):
     layers by Wishart draws, then the last layer integrated out by Lemma 4.11's one-layer form;
     columns: the sum over the m_L units and one unit (the same expectations as the reference)."""
     gram0 = _gram_of_rows(np.vstack((x, y)))
-    gram, root, low, prod = np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2)), np.empty((2, 2))
     last = dims.size - 1
     out = np.empty((n, 2))
     for s in range(n):
-        _gram_chain(gen, dims, sigmas, gram0, last - 1, gram, root, low, prod)
-        unit = sigmas[last - 1] ** 2 * _arccos_term(gram)
+        g00, g01, g11 = _pair_chain(gen, dims, sigmas, gram0, last - 1)
+        unit = sigmas[last - 1] ** 2 * _arccos_term(g00, g01, g11)
         out[s, 0] = dims[last] * unit
         out[s, 1] = unit
     return out
