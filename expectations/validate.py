@@ -1,7 +1,8 @@
 """Run the registry: closed form beside Monte Carlo estimate, with a verdict.
 
 An identity *holds* when both sides agree to :data:`IDENTITY_TOLERANCE` relative.
-An exact statement whose assumptions hold *agrees* when |z| < :data:`Z_THRESHOLD`.
+An exact statement whose assumptions hold *agrees* when |z| < :data:`Z_THRESHOLD` (the standard
+error in z is floored at :data:`ROUNDING` of the values compared).
 For approximations (and exact statements whose assumptions a case breaks on
 purpose) the relative error of the closed form against the estimate is
 reported with its standard error, and whether it is *resolved* (|z| >= the
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from . import registry
 from .registry import Case, Statement
@@ -26,6 +27,10 @@ from .registry import Case, Statement
 Z_THRESHOLD = 5.0
 #: Relative difference below which an identity holds (rounding only).
 IDENTITY_TOLERANCE = 1e-10
+#: Floor of the standard error in z, relative to the compared values: a reduced sampler that
+#: integrates out every random matrix (one layer) has zero variance, and its "standard error"
+#: is rounding noise, against which a z-score would be meaningless.
+ROUNDING = 1e-12
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
     else:
         closed, closed_se = statement.evaluate(case), None
         est = statement.estimate(case, n, seed, executor, tolerance, method)
-        z = est.z(closed)
+        floor = ROUNDING * max(abs(closed), abs(est.mean))
+        z = replace(est, stderr=max(est.stderr, floor)).z(closed)
         rel, rel_se = est.relative_error(closed)
     finite = closed != 0 and math.isfinite(rel)  # relative to a zero closed form is meaningless
     rel, rel_se = (rel, rel_se) if finite else (None, None)

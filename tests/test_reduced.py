@@ -2,6 +2,8 @@
 at several non-trivial settings including non-orthogonal inputs: the two
 independent estimates must agree within 5 combined standard errors."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -75,3 +77,18 @@ def test_validate_with_reduced_samplers_records_the_method_per_row():
     assert validate.sampler_summary(rows) == "reduced samplers: Lemma 4.19; reference kernels: Lemma 4.18"
     with pytest.raises(ValueError, match="method must be one of"):
         validate.run([registry.get("Lemma 4.18")], n_samples=100, method="fast")
+
+
+@pytest.mark.parametrize("label", ["Lemma 4.8", "Lemma 4.9", "Lemma 4.11"])
+def test_zero_variance_reduced_estimates_are_compared_to_rounding(label):
+    """One-layer cases: the reduced sampler integrates the only matrix out, so every sample is
+    the closed form up to rounding and the standard error is rounding noise.  They must agree,
+    and a closed form off by 1e-9 relative must still be caught."""
+    statement = registry.get(label)
+    rows = validate.run([statement], n_samples=20_000, seed=2, method="reduced")
+    assert all(r.verdict == "agrees" for r in rows if r.kind == "exact")
+    exact = [r for r in rows if r.stderr <= 1e-12 * abs(r.estimate)]
+    assert exact, "expected at least one zero-variance case"
+    off = replace(statement, closed_form=lambda **kw: statement.closed_form(**kw) * (1 + 1e-9))
+    for case in (c for c, r in zip(statement.cases, rows) if r in exact):
+        assert validate.run_case(off, case, 20_000, 2, method="reduced").verdict == "DISAGREES"
