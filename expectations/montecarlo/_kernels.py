@@ -291,12 +291,17 @@ NETWORK_COLUMNS = ("first_derivative", "theorem_4_13", "theorem_4_13_exact_first
 
 @njit(**_JIT)
 def _matmul_transpose(vectors, matrix):
-    """vectors @ matrix.T (rows are samples), inner loops over contiguous memory."""
-    s, rows = vectors.shape[0], matrix.shape[0]
-    out = np.empty((s, rows))
+    """vectors @ matrix.T (rows are samples).  Each entry is summed over the columns in
+    order, as :func:`_dot` would; the inner loop runs over the output row instead, so it
+    vectorises without reordering any sum (a dot product's reduction would not)."""
+    s, rows, cols = vectors.shape[0], matrix.shape[0], matrix.shape[1]
+    columns = np.ascontiguousarray(matrix.T)
+    out = np.zeros((s, rows))
     for k in range(s):
-        for r in range(rows):
-            out[k, r] = _dot(vectors[k], matrix[r])
+        for c in range(cols):
+            v = vectors[k, c]
+            for r in range(rows):
+                out[k, r] += v * columns[c, r]
     return out
 
 
