@@ -95,7 +95,8 @@ def _wishart_step(gen, gram, m, sigma, root, low, prod):
     """gram <- a draw of Gram(A U) for a fresh m-row matrix A with N(0, sigma^2) entries, where
     Gram(U) is the given ``gram``: Wishart(m, sigma^2 Gram(U)) by the Bartlett decomposition
     (explicit rows when m < k, where the Wishart law is singular).  ``root``, ``low`` and
-    ``prod`` are k x k work arrays, so a chain of draws allocates nothing when m >= k."""
+    ``prod`` are k x k work arrays, so a draw allocates nothing when m >= k.  Two vectors
+    take the scalar :func:`_wishart_pair` instead."""
     k = gram.shape[0]
     _root_into(gram, root)
     if m < k:
