@@ -27,15 +27,12 @@ _JIT = dict(cache=True, nogil=True)
 
 
 @njit(**_JIT)
-def _root_into(gram, low):
-    """low <- lower-triangular L with L L^T = gram (symmetric positive semi-definite): Cholesky
-    with zero pivots allowed, so that rank-deficient Gram matrices (equal or parallel vectors) work."""
+def _root_of(gram):
+    """Lower-triangular L with L L^T = gram (symmetric positive semi-definite): Cholesky with
+    zero pivots allowed, so that rank-deficient Gram matrices (equal or parallel vectors) work."""
     k = gram.shape[0]
-    low[:, :] = 0.0
-    largest = 1e-300
-    for j in range(k):
-        largest = max(largest, abs(gram[j, j]))
-    scale = 1e-13 * largest
+    low = np.zeros((k, k))
+    scale = 1e-13 * max(np.abs(np.diag(gram)).max(), 1e-300)
     for j in range(k):
         d = gram[j, j]
         for c in range(j):
@@ -48,31 +45,26 @@ def _root_into(gram, low):
             for c in range(j):
                 acc -= low[i, c] * low[j, c]
             low[i, j] = acc / low[j, j]
-
-
-@njit(**_JIT)
-def _root_of(gram):
-    """:func:`_root_into` into a new array."""
-    low = np.empty_like(gram)
-    _root_into(gram, low)
     return low
 
 
 @njit(**_JIT)
-def _product_into(a, b, out):
-    """out <- a @ b for the tiny matrices here, as loops (BLAS calls cost more than the arithmetic)."""
-    out[:, :] = 0.0
+def _product(a, b):
+    """a @ b for the tiny matrices here, as loops (BLAS calls cost more than the arithmetic)."""
+    out = np.zeros((a.shape[0], b.shape[1]))
     for i in range(a.shape[0]):
         for c in range(a.shape[1]):
             aic = a[i, c]
             for j in range(b.shape[1]):
                 out[i, j] += aic * b[c, j]
+    return out
 
 
 @njit(**_JIT)
-def _gram_of_rows_into(a, out):
-    """out <- a @ a.T as loops."""
+def _gram_of_rows(a):
+    """a @ a.T as loops."""
     k = a.shape[0]
+    out = np.empty((k, k))
     for i in range(k):
         for j in range(i + 1):
             acc = 0.0
@@ -80,49 +72,35 @@ def _gram_of_rows_into(a, out):
                 acc += a[i, c] * a[j, c]
             out[i, j] = acc
             out[j, i] = acc
-
-
-@njit(**_JIT)
-def _gram_of_rows(a):
-    """:func:`_gram_of_rows_into` into a new array."""
-    out = np.empty((a.shape[0], a.shape[0]))
-    _gram_of_rows_into(a, out)
     return out
 
 
 @njit(**_JIT)
-def _wishart_step(gen, gram, m, sigma, root, low, prod):
-    """gram <- a draw of Gram(A U) for a fresh m-row matrix A with N(0, sigma^2) entries, where
-    Gram(U) is the given ``gram``: Wishart(m, sigma^2 Gram(U)) by the Bartlett decomposition
-    (explicit rows when m < k, where the Wishart law is singular).  ``root``, ``low`` and
-    ``prod`` are k x k work arrays, so a draw allocates nothing when m >= k.  Two vectors
-    take the scalar :func:`_wishart_pair` instead."""
-    k = gram.shape[0]
-    _root_into(gram, root)
+def _wishart_from_root(gen, root, m, sigma):
+    """A draw of Gram(A U) for a fresh m-row matrix A with N(0, sigma^2) entries, given
+    root R R^T = Gram(U): Wishart(m, sigma^2 R R^T) by the Bartlett decomposition (explicit
+    rows when m < k, where the Wishart law is singular).  Two vectors take the scalar
+    :func:`_wishart_pair` instead."""
+    k = root.shape[0]
     if m < k:
         z = np.empty((k, m))
         for a in range(k):
             for r in range(m):
                 z[a, r] = gen.standard_normal()
-        rows = np.empty((k, m))
-        _product_into(root, z, rows)
-        _gram_of_rows_into(rows, gram)
-    else:
-        low[:, :] = 0.0
-        for a in range(k):
-            low[a, a] = np.sqrt(gen.chisquare(m - a))
-            for b in range(a):
-                low[a, b] = gen.standard_normal()
-        _product_into(root, low, prod)
-        _gram_of_rows_into(prod, gram)
-    gram *= sigma * sigma
+        return sigma * sigma * _gram_of_rows(_product(root, z))
+    low = np.zeros((k, k))
+    for a in range(k):
+        low[a, a] = np.sqrt(gen.chisquare(m - a))
+        for b in range(a):
+            low[a, b] = gen.standard_normal()
+    return sigma * sigma * _gram_of_rows(_product(root, low))
 
 
 @njit(**_JIT)
 def _wishart_pair(gen, g00, g01, g11, m, sigma):
-    """:func:`_wishart_step` for two vectors, on scalars: the Gram matrix (g00, g01, g11) of
+    """:func:`_wishart_from_root` for two vectors, on scalars: the Gram matrix (g00, g01, g11) of
     (u, v) -> that of (A u, A v).  Same variates in the same order and the same arithmetic (the
-    terms :func:`_wishart_step` adds are exact zeros), so the same bits; no arrays, hence no
+    terms :func:`_wishart_from_root` adds are exact zeros), so the same bits; no arrays, hence no
     reference counting per sample, which costs more than the arithmetic here."""
     scale = 1e-13 * max(max(abs(g00), abs(g11)), 1e-300)
     l00 = l10 = l11 = 0.0  # root: lower-triangular Cholesky factor, zero pivots allowed
@@ -138,7 +116,7 @@ def _wishart_pair(gen, g00, g01, g11, m, sigma):
         r0 = l00 * z0
         r1 = l10 * z0 + l11 * z1
         return sigma * sigma * (r0 * r0), sigma * sigma * (r1 * r0), sigma * sigma * (r1 * r1)
-    b00 = np.sqrt(gen.chisquare(m))  # Bartlett factor, drawn in _wishart_step's order
+    b00 = np.sqrt(gen.chisquare(m))  # Bartlett factor, drawn in _wishart_from_root's order
     b11 = np.sqrt(gen.chisquare(m - 1))
     b10 = gen.standard_normal()
     p00 = l00 * b00
@@ -208,18 +186,18 @@ def norm_product(gen, n, q, x, y, z):
     """Reduced Lemma 4.20: ||Ax||^2 ||Ay|| ||Az|| read off a Wishart(q, Gram(x, y, z)) draw.
 
     Only the diagonal of the draw is needed: for q >= 3 it is computed from the Bartlett
-    factor directly (same variates, same arithmetic as :func:`_wishart_step`)."""
-    gram0 = _gram_of_rows(np.vstack((x, y, z)))
-    root = _root_of(gram0)
+    factor directly (same variates, same arithmetic as :func:`_wishart_from_root`)."""
+    root = _root_of(_gram_of_rows(np.vstack((x, y, z))))
     out = np.empty((n, 1))
-    w, work, low, prod = np.empty((3, 3)), np.empty((3, 3)), np.zeros((3, 3)), np.empty((3, 3))
+    low = np.zeros((3, 3))
     diag = np.empty(3)
     for s in range(n):
         if q < 3:  # singular Wishart: explicit rows
-            w[:, :] = gram0
-            _wishart_step(gen, w, q, 1.0, work, low, prod)
+            w = _wishart_from_root(gen, root, q, 1.0)
             out[s, 0] = w[0, 0] * np.sqrt(w[1, 1] * w[2, 2])
             continue
+        # _wishart_from_root's Bartlett draws, written out: a helper call with an array
+        # argument would cost more per sample than the arithmetic (1.6x slower, measured)
         for a in range(3):
             low[a, a] = np.sqrt(gen.chisquare(q - a))
             for b in range(a):
