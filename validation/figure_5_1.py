@@ -119,6 +119,15 @@ def mean_se(values: np.ndarray) -> tuple[float, float, int]:
     return float(v.mean()), float(se), int(v.size)
 
 
+def expected_over_true(arch: Architecture) -> tuple[float, float]:
+    """-E[L']/E[L''] over the mean true optimum of the networks, with a delta-method SE."""
+    true, true_se, _ = mean_se(np.array([r.true_optimum for r in arch.networks]))
+    ratio = arch.expected.mean / true
+    se = abs(ratio) * math.hypot(arch.expected.stderr / arch.expected.mean,
+                                 (true_se if math.isfinite(true_se) else 0) / true)
+    return ratio, se
+
+
 def fmt(m: float, se: float) -> str:
     if not math.isfinite(m):
         return "n/a"
@@ -146,9 +155,7 @@ def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
         refined = mean_se(ratios(a, "refined_exact"))
         nw = mean_se(ratios(a, "newton"))
         true = mean_se(np.array([r.true_optimum for r in a.networks]))
-        mc = a.expected.mean / true[0]
-        mc_se = abs(mc) * math.hypot(a.expected.stderr / a.expected.mean,
-                                     (true[1] if math.isfinite(true[1]) else 0) / true[0])
+        mc, mc_se = expected_over_true(a)
         n_bad = int(np.sum(~(sub > 0)))
         lines.append(f"| {data_name} | {a.depth} | {a.width} | {fmt(*te[:2])} | {spread} | {fmt(*ts[:2])} | "
                      f"{n_bad}/{len(sub)} | {fmt(*refined[:2])} | {fmt(*nw[:2])} | {fmt(mc, mc_se)} | "
@@ -181,7 +188,7 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
             n = len(a.networks)
             for k, r in enumerate(a.networks):
                 ax.plot(jitter(a.width * 0.88, k, n, 0.05), r.thesis_exact, "o", color=c, ms=5)
-                ax.plot(jitter(a.width * 1.0, k, n, 0.05), r.refined_exact, "s", mfc="none", color=c, ms=5)
+                ax.plot(jitter(a.width, k, n, 0.05), r.refined_exact, "s", mfc="none", color=c, ms=5)
                 ax.plot(jitter(a.width, k, n, 0.05), r.true_optimum, "+", color="k", ms=9, mew=1.4)
                 if r.newton is not None:
                     ax.plot(jitter(a.width, k, n, 0.05), r.newton, "^", mfc="none", color=c, ms=7)
@@ -240,9 +247,7 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
             if math.isfinite(m):
                 ax.errorbar(xoff, m, yerr=se if math.isfinite(se) else None, fmt="_", color=c, ms=14,
                             mew=2, capsize=3)
-        true = mean_se(np.array([r.true_optimum for r in a.networks]))
-        mc = a.expected.mean / true[0]
-        bottom[2].plot(xoff, mc, "D", color=c, mfc="white", ms=5)
+        bottom[2].plot(xoff, expected_over_true(a)[0], "D", color=c, mfc="white", ms=5)
     for ax, title in zip(bottom, ("thesis estimate (exact sums) / true optimum",
                                   "refined estimate / true optimum",
                                   "Newton / true;  -E[L']/E[L''] / mean true")):
