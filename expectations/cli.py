@@ -8,7 +8,7 @@ import os
 import sys
 
 from . import figures, registry, validate
-from .data import load_csv, synthetic
+from .data import DATASET_NAMES, TARGET_TRANSFORMS, load_dataset
 from .montecarlo.estimators import METHODS
 from .sampling import Tolerance
 from .scaleout import dask_executor
@@ -66,12 +66,9 @@ def _learning_rate(args: argparse.Namespace) -> int:
     widths = [int(w) for w in args.widths.split(",")]
     if args.json:
         _require_directory(args.json)
-    if args.data:
-        data = load_csv(args.data, target=_target(args.target), one_hot=args.loss == "cross-entropy")
-    else:
-        data = synthetic(768, widths[0], widths[-1], seed=args.seed)
-        if args.loss == "cross-entropy":
-            raise ValueError("the default data set is a regression problem: use --loss mse or --data")
+    data = load_dataset(args.data, n_features=widths[0], n_outputs=widths[-1], seed=args.seed,
+                        one_hot=args.loss == "cross-entropy", target=_target(args.target),
+                        target_transform=args.target_transform)
     if data.n_features != widths[0] or data.n_outputs != widths[-1]:
         raise ValueError(f"--widths {args.widths} does not fit the data: it has {data.n_features} inputs "
                          f"and {data.n_outputs} target column(s)")
@@ -149,8 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     val.set_defaults(func=_validate)
     lr = sub.add_parser("learning-rate", help="thesis estimate vs Newton estimate vs true optimum")
     lr.add_argument("--widths", required=True, help="d_0,d_1,...,d_n, e.g. 8,64,64,1")
-    lr.add_argument("--data", metavar="FILE.csv", help="a numeric CSV (default: synthetic 768 x d_0)")
-    lr.add_argument("--target", default="-1", help="target column name or index (default: last)")
+    lr.add_argument("--data", default="pima", metavar="NAME|FILE.csv",
+                    help="the data set: " + "; ".join(f"{k}: {v}" for k, v in DATASET_NAMES.items())
+                    + "; or a numeric CSV file (default: pima, as in the thesis)")
+    lr.add_argument("--target", default="-1", help="a CSV's target column, by name or index (default: last)")
+    lr.add_argument("--target-transform", choices=TARGET_TRANSFORMS, default="none",
+                    help="centre or standardise the target before anything else (default: none)")
     lr.add_argument("--loss", choices=["mse", "cross-entropy"], default="mse")
     lr.add_argument("--networks", type=_positive, default=8,
                     help="initial networks for the true optimum (default 8)")

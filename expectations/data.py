@@ -10,23 +10,22 @@ A :class:`Dataset` is a pair of float64 matrices, ``inputs`` of shape ``(s, d_0)
 
 Nothing here touches the network.
 
-The Pima Indians diabetes data (thesis Chapter 5, Table 5.1)
-------------------------------------------------------------
-The thesis's experiments use the Pima Indians diabetes data: 768 rows, 8 input columns in
-the order
+The Pima Indians diabetes data (thesis Chapter 5)
+-------------------------------------------------
+The thesis's experiments use the Pima Indians diabetes data: 768 rows, 8 input columns
 
     Pregnancies, Glucose, BloodPressure, SkinThickness, Insulin, BMI,
     DiabetesPedigreeFunction, Age
 
-followed by the target column ``Outcome`` (0 or 1). It is not installable offline here, so
-with the CSV file in hand (e.g. the common ``diabetes.csv`` whose header is exactly those nine
-names) load it with ::
+and the target ``Outcome`` (0 or 1, 268 positives). A copy ships with this package
+(``expectations/datasets/pima.csv``, provenance in ``expectations/datasets/README.md``), so
+:func:`load_pima` works with no network access. Note that scikit-learn's ``"diabetes"``
+(442 x 10, a regression problem) is a different data set.
 
-    data = load_csv("diabetes.csv", target="Outcome")             # Outcome as one 0/1 column
-    data = load_csv("diabetes.csv", target="Outcome", one_hot=True)  # two one-hot columns
-
-Note that scikit-learn's ``"diabetes"`` (442 x 10, a regression problem) is a different data set.
-:func:`synthetic` with its defaults gives data of the same 768 x 8 shape to use meanwhile.
+:func:`load_dataset` resolves the names the command line and the figure scripts accept
+(:data:`DATASET_NAMES`: ``pima``, ``synthetic``, ``diabetes``, ``breast-cancer``) or a CSV path,
+and :func:`transform_target` centres or standardises a target (the thesis's error depends on it:
+``docs/thesis-error-by-data.md``).
 """
 
 from __future__ import annotations
@@ -37,19 +36,37 @@ import numbers
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from ._checks import positive_int
 
-__all__ = ["Dataset", "load_csv", "load_sklearn", "standardize", "synthetic"]
+__all__ = [
+    "DATASET_NAMES", "Dataset", "load_csv", "load_dataset", "load_pima", "load_sklearn", "standardize",
+    "synthetic", "transform_target",
+]
 
 #: Cell contents (compared case-insensitively, after stripping blanks) read as a missing value.
 MISSING = frozenset({"", "na", "nan", "?"})
 
 #: The scikit-learn data sets :func:`load_sklearn` knows, each mapped to whether it is a classification set.
 SKLEARN_DATASETS = {"diabetes": False, "breast_cancer": True, "digits": True, "iris": True, "wine": True}
+
+#: The data sets :func:`load_dataset` knows by name, with what each is.
+DATASET_NAMES = {
+    "pima": "Pima Indians diabetes, the thesis's data (768 x 8, Outcome 0/1; shipped)",
+    "synthetic": "synthetic regression stand-in (768 x d_0 Gaussian inputs, target tanh(XW) + noise)",
+    "diabetes": "scikit-learn's diabetes regression set (442 x 10; not the Pima data)",
+    "breast-cancer": "scikit-learn's breast cancer set (569 x 30, target 0/1)",
+}
+
+#: How :func:`transform_target` may change a target.
+TARGET_TRANSFORMS = ("none", "center", "standardize")
+
+PIMA_COLUMNS = ("Pregnancies", "Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI",
+                "DiabetesPedigreeFunction", "Age", "Outcome")
 
 
 @dataclass(frozen=True, eq=False)
@@ -327,6 +344,63 @@ def load_sklearn(name: str, *, standardize: bool = True, one_hot: bool = False) 
     if standardize:
         inputs = _standardize(inputs, feature_names, allow_constant=True)
     return Dataset(inputs, targets, name=name, feature_names=tuple(feature_names))
+
+
+def load_pima(*, standardize: bool = True, one_hot: bool = False) -> Dataset:
+    """The Pima Indians diabetes data of the thesis's Chapter 5, from the copy shipped in the package.
+
+    768 samples, the 8 inputs of :data:`PIMA_COLUMNS` (standardised unless ``standardize=False``)
+    and the target ``Outcome`` (0/1, 268 ones), or two one-hot columns with ``one_hot=True``.
+    Provenance: ``expectations/datasets/README.md``.
+    """
+    with resources.as_file(resources.files(__package__) / "datasets" / "pima.csv") as path:
+        data = load_csv(path, target="Outcome", standardize=standardize, one_hot=one_hot)
+    return Dataset(data.inputs, data.targets, name="pima", feature_names=data.feature_names)
+
+
+def transform_target(data: Dataset, transform: str) -> Dataset:
+    """``data`` with its target columns left alone (``"none"``), centred (``"center"``) or centred and
+    scaled to unit variance (``"standardize"``); the name records the change."""
+    if transform not in TARGET_TRANSFORMS:
+        raise ValueError(f"target transform must be one of {', '.join(TARGET_TRANSFORMS)}, got {transform!r}")
+    if transform == "none":
+        return data
+    y = data.targets - data.targets.mean(axis=0)
+    if transform == "standardize":
+        sd = y.std(axis=0)
+        if np.any(sd == 0):
+            raise ValueError(f"cannot standardise the target of {data.name}: it is constant")
+        y = y / sd
+    suffix = "centred" if transform == "center" else "standardised"
+    return Dataset(data.inputs, y, name=f"{data.name} (target {suffix})", feature_names=data.feature_names)
+
+
+def load_dataset(spec: str | os.PathLike, *, n_features: int = 8, n_outputs: int = 1, seed: int = 0,
+                 one_hot: bool = False, target: str | int = -1, target_transform: str = "none") -> Dataset:
+    """A data set by name (:data:`DATASET_NAMES`) or CSV path, inputs standardised.
+
+    ``n_features``, ``n_outputs`` and ``seed`` shape the synthetic set; ``target`` picks a CSV's
+    target column; ``one_hot`` asks for one-hot class targets (classification sets only);
+    ``target_transform`` is applied last (:func:`transform_target`).
+    """
+    if target_transform not in TARGET_TRANSFORMS:
+        raise ValueError(f"target transform must be one of {', '.join(TARGET_TRANSFORMS)}, "
+                         f"got {target_transform!r}")
+    name = str(spec)
+    if name == "pima":
+        data = load_pima(one_hot=one_hot)
+    elif name == "synthetic":
+        if one_hot:
+            raise ValueError("the synthetic data set is a regression problem: it has no classes to one-hot")
+        data = synthetic(768, n_features, n_outputs, seed=seed)
+    elif name in ("diabetes", "breast-cancer"):
+        data = load_sklearn(name.replace("-", "_"), one_hot=one_hot)
+    elif name.lower().endswith((".csv", ".txt", ".dat")) or os.sep in name or Path(name).exists():
+        data = load_csv(name, target=target, one_hot=one_hot)
+    else:
+        raise ValueError(f"unknown data set {name!r}: use one of {', '.join(DATASET_NAMES)} "
+                         "or a CSV file path")
+    return transform_target(data, target_transform)
 
 
 def _is_number(cell: str) -> bool:

@@ -109,11 +109,22 @@ def test_learning_rate_command_on_a_csv_file(tmp_path, capsys):
 
 
 def test_learning_rate_command_rejects_widths_that_do_not_fit(capsys):
-    assert cli.main(["learning-rate", "--widths", "5,8,1", "--networks", "1", "--monte-carlo", "4",
-                     "--quiet"]) == 0  # the default data has d_0 columns by construction
-    code = cli.main(["learning-rate", "--widths", "5,8,1", "--loss", "cross-entropy", "--quiet"])
+    assert cli.main(["learning-rate", "--widths", "5,8,1", "--data", "synthetic", "--networks", "1",
+                     "--monte-carlo", "4", "--quiet"]) == 0  # synthetic data has d_0 columns by construction
+    code = cli.main(["learning-rate", "--widths", "5,8,1", "--data", "synthetic", "--loss", "cross-entropy",
+                     "--quiet"])
     assert code == 2
     assert "regression problem" in capsys.readouterr().err
+    code = cli.main(["learning-rate", "--widths", "5,8,1", "--quiet"])  # Pima, the default, has 8 inputs
+    assert code == 2
+    assert "does not fit the data: it has 8 inputs" in capsys.readouterr().err
+
+
+def test_learning_rate_defaults_to_the_thesis_pima_data(capsys):
+    code = cli.main(["learning-rate", "--widths", "8,4,1", "--networks", "1", "--monte-carlo", "4",
+                     "--target-transform", "center", "--quiet"])
+    assert code == 0
+    assert "data pima (target centred)" in capsys.readouterr().out
 
 
 def test_validation_report_has_table_errata_and_figure_links(tmp_path, monkeypatch, capsys):
