@@ -22,6 +22,7 @@ import numba
 import numpy as np
 
 from . import _checks
+from .blas import one_blas_thread
 from .estimate import Estimate, SampleMoments
 from .montecarlo.initializations import sample_initializations
 from .network import CReLUNetwork
@@ -126,7 +127,7 @@ def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks:
             progress(f"network {k + 1}/{n_networks} done")
         return result
 
-    with ThreadPoolExecutor(max_workers=numba.config.NUMBA_NUM_THREADS) as pool:
+    with one_blas_thread(), ThreadPoolExecutor(max_workers=numba.config.NUMBA_NUM_THREADS) as pool:
         networks = list(pool.map(one, range(n_networks)))
     if progress:
         progress(f"Monte Carlo over {n_monte_carlo} initializations")

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, replace
 
 from . import registry
 from .registry import Case, Statement
+from .sampling import reusing_results
 
 #: |z| below this counts as agreement.
 Z_THRESHOLD = 5.0
@@ -108,11 +109,12 @@ def run(statements: Iterable[Statement] | None = None, n_samples: int | None = N
     jobs = [(s, c) for s in statements for c in s.cases]
     rows = []
     start = time.perf_counter()
-    for k, (statement, case) in enumerate(jobs, 1):
-        if progress:
-            progress(f"[{k}/{len(jobs)}] {statement.label} {_params(case.params)} "
-                     f"({time.perf_counter() - start:.0f} s)")
-        rows.append(run_case(statement, case, n_samples, seed, executor, tolerance, method))
+    with reusing_results():  # statements sharing a left-hand side (Lemma 4.21, refined) sample it once
+        for k, (statement, case) in enumerate(jobs, 1):
+            if progress:
+                progress(f"[{k}/{len(jobs)}] {statement.label} {_params(case.params)} "
+                         f"({time.perf_counter() - start:.0f} s)")
+            rows.append(run_case(statement, case, n_samples, seed, executor, tolerance, method))
     return rows
 
 

@@ -1,0 +1,149 @@
+"""The machinery behind issue 12's speed-ups: one BLAS thread per pool worker (applied and
+restored), run to tolerance sized by a pilot round (no overshoot, same bits at any thread
+count), and reuse of identical runs inside ``sampling.reusing_results``."""
+
+import json
+import math
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+import expectations.learning_rate as lr
+from expectations import sampling
+from expectations.blas import one_blas_thread
+from expectations.montecarlo import _kernels
+from expectations.sampling import CHUNK_SIZE, Tolerance, reusing_results, run_chunked, run_to_tolerance
+
+
+def _blas_threads() -> list[int]:
+    return [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+
+
+@pytest.fixture
+def two_blas_threads():
+    """Every BLAS at two threads for the test (as on the 2-core machine without OPENBLAS_NUM_THREADS)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        if not _blas_threads():
+            pytest.skip("no BLAS library loaded")
+        yield
+
+
+def test_one_blas_thread_is_applied_and_restored(two_blas_threads):
+    before = _blas_threads()
+    assert max(before) == 2
+    with one_blas_thread():
+        assert set(_blas_threads()) == {1}
+        with one_blas_thread():                       # nested: the inner exit keeps the limit
+            pass
+        assert set(_blas_threads()) == {1}
+    assert _blas_threads() == before
+
+
+def test_chunk_pool_runs_with_one_blas_thread(two_blas_threads):
+    seen = []
+
+    def kernel(gen, n):
+        seen.append(tuple(_blas_threads()))
+        return gen.standard_normal((n, 1))
+
+    run_chunked(kernel, (), 3 * CHUNK_SIZE, seed=0, executor=ThreadPoolExecutor(2))
+    assert len(seen) == 3 and all(set(s) == {1} for s in seen)
+    assert max(_blas_threads()) == 2
+
+
+def test_learning_rate_pool_runs_with_one_blas_thread(two_blas_threads, monkeypatch):
+    seen = []
+    analyse = lr.analyse_network
+
+    def recording(*args, **kwargs):
+        seen.append(tuple(_blas_threads()))
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(lr, "analyse_network", recording)
+    rng = np.random.default_rng(0)
+    lr.learning_rate_report([3, 4, 1], rng.standard_normal((12, 3)), rng.standard_normal(12),
+                            n_networks=2, n_monte_carlo=8)
+    assert len(seen) == 2 and all(set(s) == {1} for s in seen)
+    assert max(_blas_threads()) == 2
+
+
+# ------------------------------------------------------------------ run to tolerance
+#: ReLU(b), b ~ N(0, 1): Lemma 4.18's kernel at a = 1, whose variance is known exactly.
+HALF_NORMAL_VARIANCE = 0.5 - 1 / (2 * math.pi)
+
+
+@pytest.mark.parametrize("needed", [3_000, 20_000, 70_000, 300_000])
+def test_pilot_rounds_stop_within_1_3_of_the_predicted_samples(needed):
+    tol = Tolerance(stderr=math.sqrt(HALF_NORMAL_VARIANCE / needed))
+    moments, met = run_to_tolerance(_kernels.relu_times_normal, (1.0,), 10**7, 5, tol)
+    assert met and moments.count <= 1.3 * needed + CHUNK_SIZE
+
+
+def test_fixed_rounds_twin_overshoots():
+    """The former schedule (rounds of 8 chunks) fails the same bound at 20,000 samples needed."""
+    needed = 20_000
+    tol = Tolerance(stderr=math.sqrt(HALF_NORMAL_VARIANCE / needed))
+    moments, met = run_to_tolerance(_kernels.relu_times_normal, (1.0,), 10**7, 5, tol, rounds="fixed")
+    assert met and moments.count > 1.3 * needed + CHUNK_SIZE
+
+
+def test_pilot_rounds_same_bits_across_pool_sizes_and_as_a_fixed_run():
+    tol = Tolerance(rel_stderr=0.004)
+    runs = [run_to_tolerance(_kernels.relu_times_normal, (0.7,), 10**7, 3, tol, ex)
+            for ex in (None, ThreadPoolExecutor(1), ThreadPoolExecutor(3))]
+    assert len({(m.count, m.mean.tobytes(), m.comoment.tobytes()) for m, _ in runs}) == 1
+    fixed = run_chunked(_kernels.relu_times_normal, (0.7,), runs[0][0].count, 3)
+    assert fixed.mean.tobytes() == runs[0][0].mean.tobytes()
+
+
+SCRIPT = """
+import json, numpy as np
+from expectations import montecarlo as mc
+from expectations.sampling import Tolerance
+x, y = np.array([1.0, 0.5, -0.3, 0.2]), np.array([0.2, 1.0, 0.4, -0.7])
+e = mc.estimate_relu_chain_sum(x, y, [4, 6, 5], 10**7, seed=11, tolerance=Tolerance(rel_stderr=0.01))
+print(json.dumps([e.mean.hex(), e.stderr.hex(), e.n_samples]))
+"""
+
+
+def test_pilot_rounds_same_bits_at_one_and_two_threads():
+    def run(threads):
+        env = dict(os.environ, NUMBA_NUM_THREADS=str(threads))
+        out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True,
+                             check=True)
+        return json.loads(out.stdout)
+
+    assert run(1) == run(2)
+
+
+def test_bad_rounds():
+    with pytest.raises(ValueError, match="rounds must be one of"):
+        run_to_tolerance(_kernels.relu_times_normal, (1.0,), 10**5, 0, Tolerance(stderr=0.1), rounds="x")
+
+
+# ------------------------------------------------------------------ reuse
+def test_identical_runs_are_reused_only_inside_the_block():
+    calls = []
+
+    def kernel(gen, n, scale, shift):
+        calls.append(n)
+        return scale * gen.standard_normal((n, 1)) + shift[0]
+
+    args = (2.0, np.array([0.5]))
+    with reusing_results():
+        a = run_chunked(kernel, args, 5000, seed=1)
+        b = run_chunked(kernel, (2.0, np.array([0.5])), 5000, seed=1)   # equal arguments: reused
+        assert len(calls) == 3
+        c = run_chunked(kernel, (2.0, np.array([0.25])), 5000, seed=1)  # different ones: sampled
+        assert len(calls) == 6
+    d = run_chunked(kernel, args, 5000, seed=1)                          # outside: sampled
+    assert len(calls) == 9
+    assert a.mean.tobytes() == b.mean.tobytes() == d.mean.tobytes() != c.mean.tobytes()
+    assert getattr(sampling._reuse, "store", None) is None
