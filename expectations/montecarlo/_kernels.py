@@ -70,50 +70,55 @@ def _apply(buf, offsets, dims, t, vec):
 
 
 @njit(**_JIT)
-def _apply_transpose(buf, offsets, dims, t, vec):
-    """A_t^T @ vec (t is 1-based)."""
-    rows, cols, base = dims[t], dims[t - 1], offsets[t - 1]
-    out = np.zeros(cols)
-    for r in range(rows):
-        vr = vec[r]
-        for c in range(cols):
-            out[c] += buf[base + r * cols + c] * vr
-    return out
-
-
-@njit(**_JIT)
-def _forward(buf, offsets, dims, first, last, vec):
-    """A_last ... A_first @ vec (identity when last < first)."""
+def _forward_to(buf, offsets, dims, first, last, vec, out, tmp):
+    """out[:dims[last]] = A_last ... A_first @ vec (a copy when last < first), each entry summed
+    as :func:`_apply` sums it, without allocating: ``tmp`` is scratch as long as the widest
+    layer, and ``vec`` may be ``out``."""
+    for k in range(dims[first - 1]):
+        out[k] = vec[k]
     for t in range(first, last + 1):
-        vec = _apply(buf, offsets, dims, t, vec)
-    return vec
+        rows, cols, base = dims[t], dims[t - 1], offsets[t - 1]
+        for c in range(cols):
+            tmp[c] = out[c]
+        for r in range(rows):
+            acc = 0.0
+            for c in range(cols):
+                acc += buf[base + r * cols + c] * tmp[c]
+            out[r] = acc
 
 
 @njit(**_JIT)
-def _backward(buf, offsets, dims, first, last, vec):
-    """(A_last ... A_first)^T @ vec (identity when last < first)."""
+def _backward_to(buf, offsets, dims, first, last, vec, out, tmp):
+    """out[:dims[first - 1]] = (A_last ... A_first)^T @ vec (a copy when last < first): each
+    A_t^T applied row by row of A_t, accumulated from zero; scratch as in :func:`_forward_to`."""
+    for k in range(dims[last]):
+        out[k] = vec[k]
     for t in range(last, first - 1, -1):
-        vec = _apply_transpose(buf, offsets, dims, t, vec)
-    return vec
+        rows, cols, base = dims[t], dims[t - 1], offsets[t - 1]
+        for r in range(rows):
+            tmp[r] = out[r]
+        for c in range(cols):
+            out[c] = 0.0
+        for r in range(rows):
+            vr = tmp[r]
+            for c in range(cols):
+                out[c] += buf[base + r * cols + c] * vr
 
 
 @njit(**_JIT)
-def _frobenius_sq(buf, offsets, dims, first, last):
-    """||A_last ... A_first||_F^2, column by column."""
-    total = 0.0
-    for c in range(dims[first - 1]):
-        e = np.zeros(dims[first - 1])
-        e[c] = 1.0
-        col = _forward(buf, offsets, dims, first, last, e)
-        total += _dot(col, col)
-    return total
-
-
-@njit(**_JIT)
-def _relu_dot(a, b):
-    """sum_k ReLU(a_k b_k)."""
+def _dot_n(a, b, n):
+    """:func:`_dot` of the first n entries."""
     acc = 0.0
-    for k in range(a.size):
+    for k in range(n):
+        acc += a[k] * b[k]
+    return acc
+
+
+@njit(**_JIT)
+def _relu_dot(a, b, n):
+    """sum_{k < n} ReLU(a_k b_k)."""
+    acc = 0.0
+    for k in range(n):
         p = a[k] * b[k]
         if p > 0:
             acc += p
@@ -121,12 +126,35 @@ def _relu_dot(a, b):
 
 
 @njit(**_JIT)
-def _x_form(buf, offsets, dims, i, j, w, P, v):
-    """w^T B_{L,j+1} B_{L,j+1}^T P B_{L,i+1} B_{L,i+1}^T v for the stored chain."""
+def _frobenius_sq(buf, offsets, dims, first, last, e, col, tmp):
+    """||A_last ... A_first||_F^2, column by column (``e``, ``col``, ``tmp``: scratch)."""
+    total = 0.0
+    width = dims[first - 1]
+    for c in range(width):
+        for k in range(width):
+            e[k] = 0.0
+        e[c] = 1.0
+        _forward_to(buf, offsets, dims, first, last, e, col, tmp)
+        total += _dot_n(col, col, dims[last])
+    return total
+
+
+@njit(**_JIT)
+def _x_form(buf, offsets, dims, i, j, w, P, v, left, right, tmp):
+    """w^T B_{L,j+1} B_{L,j+1}^T P B_{L,i+1} B_{L,i+1}^T v for the stored chain (``left``,
+    ``right``, ``tmp``: scratch)."""
     last = dims.size - 1
-    left = _forward(buf, offsets, dims, j + 1, last, _backward(buf, offsets, dims, j + 1, last, w))
-    right = _forward(buf, offsets, dims, i + 1, last, _backward(buf, offsets, dims, i + 1, last, v))
-    return _dot(left, _matvec(P, right))
+    _backward_to(buf, offsets, dims, j + 1, last, w, left, tmp)
+    _forward_to(buf, offsets, dims, j + 1, last, left, left, tmp)
+    _backward_to(buf, offsets, dims, i + 1, last, v, right, tmp)
+    _forward_to(buf, offsets, dims, i + 1, last, right, right, tmp)
+    acc = 0.0
+    for r in range(dims[last]):
+        pr = 0.0
+        for k in range(dims[last]):
+            pr += P[r, k] * right[k]
+        acc += left[r] * pr
+    return acc
 
 
 @njit(**_JIT)
@@ -153,16 +181,18 @@ def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
     last = dims.size - 1
+    a, b, tmp = np.empty(dims.max()), np.empty(dims.max()), np.empty(dims.max())
     out = np.empty((n, 1))
     for s in range(n):
         _fill_chain(gen, sigmas, offsets, buf)
         if transpose:
-            a = _backward(buf, offsets, dims, 1, last, x)
-            b = _backward(buf, offsets, dims, 1, last, y)
+            _backward_to(buf, offsets, dims, 1, last, x, a, tmp)
+            _backward_to(buf, offsets, dims, 1, last, y, b, tmp)
+            out[s, 0] = _dot_n(a, b, dims[0])
         else:
-            a = _forward(buf, offsets, dims, 1, last, x)
-            b = _forward(buf, offsets, dims, 1, last, y)
-        out[s, 0] = _dot(a, b)
+            _forward_to(buf, offsets, dims, 1, last, x, a, tmp)
+            _forward_to(buf, offsets, dims, 1, last, y, b, tmp)
+            out[s, 0] = _dot_n(a, b, dims[last])
     return out
 
 
@@ -172,12 +202,13 @@ def relu_chain(gen, n, dims, sigmas, x, y):
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
     last = dims.size - 1
+    a, b, tmp = np.empty(dims.max()), np.empty(dims.max()), np.empty(dims.max())
     out = np.empty((n, 2))
     for s in range(n):
         _fill_chain(gen, sigmas, offsets, buf)
-        a = _forward(buf, offsets, dims, 1, last, x)
-        b = _forward(buf, offsets, dims, 1, last, y)
-        out[s, 0] = _relu_dot(a, b)
+        _forward_to(buf, offsets, dims, 1, last, x, a, tmp)
+        _forward_to(buf, offsets, dims, 1, last, y, b, tmp)
+        out[s, 0] = _relu_dot(a, b, dims[last])
         out[s, 1] = max(a[0] * b[0], 0.0)
     return out
 
@@ -236,12 +267,13 @@ def frobenius_pair(gen, n, dims):
     buf = np.empty(offsets[-1])
     ones = np.ones(dims.size - 1)
     last = dims.size - 1
+    e, col, tmp = np.empty(dims.max()), np.empty(dims.max()), np.empty(dims.max())
     out = np.empty((n, 2))
     for s in range(n):
         _fill_chain(gen, ones, offsets, buf)
-        upper = _frobenius_sq(buf, offsets, dims, 3, last)       # B_{j,i+1}
-        lower = _frobenius_sq(buf, offsets, dims, 2, last - 1)   # B_{j-1,i}
-        printed = _frobenius_sq(buf, offsets, dims, 1, last)     # B_{j,i-1}
+        upper = _frobenius_sq(buf, offsets, dims, 3, last, e, col, tmp)       # B_{j,i+1}
+        lower = _frobenius_sq(buf, offsets, dims, 2, last - 1, e, col, tmp)   # B_{j-1,i}
+        printed = _frobenius_sq(buf, offsets, dims, 1, last, e, col, tmp)     # B_{j,i-1}
         out[s, 0] = upper * lower / (dims[last] * dims[1])
         out[s, 1] = upper * printed / (dims[last] * dims[last - 1])
     return out
@@ -253,10 +285,11 @@ def x_form(gen, n, dims, split, w, P, v):
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
     ones = np.ones(dims.size - 1)
+    left, right, tmp = np.empty(dims.max()), np.empty(dims.max()), np.empty(dims.max())
     out = np.empty((n, 1))
     for s in range(n):
         _fill_chain(gen, ones, offsets, buf)
-        out[s, 0] = _x_form(buf, offsets, dims, 0, split, w, P, v)
+        out[s, 0] = _x_form(buf, offsets, dims, 0, split, w, P, v, left, right, tmp)
     return out
 
 
@@ -265,17 +298,20 @@ def relu_double_sum(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
     """Lemma 4.21 / Corollary 4.22: sum_k ReLU(..y..) * sum_l ReLU(..z..) * X."""
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
+    width = dims.max()
+    bx, by, bz = np.empty(width), np.empty(width), np.empty(width)
+    left, right, tmp = np.empty(width), np.empty(width), np.empty(width)
     out = np.empty((n, 1))
     for s in range(n):
         _fill_chain(gen, sigmas, offsets, buf)
-        bx = _forward(buf, offsets, dims, 1, i - 1, x)
-        by = _forward(buf, offsets, dims, 1, i - 1, y)
-        alpha_i = _relu_dot(bx, by)
-        bz = _forward(buf, offsets, dims, 1, i - 1, z)
-        bx = _forward(buf, offsets, dims, i, j - 1, bx)
-        bz = _forward(buf, offsets, dims, i, j - 1, bz)
-        alpha_j = _relu_dot(bx, bz)
-        out[s, 0] = alpha_i * alpha_j * _x_form(buf, offsets, dims, i, j, w, P, v)
+        _forward_to(buf, offsets, dims, 1, i - 1, x, bx, tmp)
+        _forward_to(buf, offsets, dims, 1, i - 1, y, by, tmp)
+        alpha_i = _relu_dot(bx, by, dims[i - 1])
+        _forward_to(buf, offsets, dims, 1, i - 1, z, bz, tmp)
+        _forward_to(buf, offsets, dims, i, j - 1, bx, bx, tmp)
+        _forward_to(buf, offsets, dims, i, j - 1, bz, bz, tmp)
+        alpha_j = _relu_dot(bx, bz, dims[j - 1])
+        out[s, 0] = alpha_i * alpha_j * _x_form(buf, offsets, dims, i, j, w, P, v, left, right, tmp)
     return out
 
 
