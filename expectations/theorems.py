@@ -36,13 +36,17 @@ def arccos_gram(inputs) -> np.ndarray:
     dots = x @ x.T
     cross = np.sqrt(np.maximum(np.outer(norms**2, norms**2) - dots**2, 0.0))
     theta = np.arctan2(cross, dots)
-    return np.outer(norms, norms) * ((np.pi - theta) * np.cos(theta) + np.sin(theta)) / np.pi
+    return ((np.pi - theta) * dots + cross) / np.pi  # |x^k||x^l| cos = dots, |x^k||x^l| sin = cross
 
 
 def relu_gram(inputs) -> np.ndarray:
-    """alpha_1kl = sum_m ReLU(x_m^k x_m^l): the exact (non-random) alpha of layer 1."""
+    """alpha_1kl = sum_m ReLU(x_m^k x_m^l): the exact (non-random) alpha of layer 1.
+
+    ReLU(ab) = ReLU(a) ReLU(b) + ReLU(-a) ReLU(-b), so alpha_1 = X+ X+^T + X- X-^T (two matrix products).
+    """
     x = np.asarray(inputs, dtype=float)
-    return np.maximum(x[:, None, :] * x[None, :, :], 0).sum(-1)
+    pos, neg = np.maximum(x, 0), np.minimum(x, 0)
+    return pos @ pos.T + neg @ neg.T
 
 
 def layer_coefficients_4_13(widths) -> np.ndarray:

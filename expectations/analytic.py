@@ -1,0 +1,224 @@
+"""A learning rate from the architecture and the data alone (the goal of the thesis's Chapter 5).
+
+At the symmetric Hettinger initialization (P_i = N_i) a CReLU layer computes
+P_i ReLU(x) - P_i ReLU(-x) = P_i x, so the initial network is the linear map
+x_n = W x_0 with W = P_n ... P_1 (the biases start at zero).  With the thesis's MSE
+L = ||x_n - y||^2 / d_n the output gradients are g^k = 2 (W x^k - y^k) / d_n and
+their Gram matrix G_kl = g^k . g^l has the closed-form expectation
+
+    E[G_kl] = (4 / d_n^2) (sqrt(d_n / d_0) x^k . x^l + y^k . y^l)               (*)
+
+because E[W] = 0 and E[W^T W] = prod_t d_t sigma_t^2 I = sqrt(d_n / d_0) I
+(sigma_t^2 = 1 / sqrt(d_{t-1} d_t), the product telescopes); docs/analytic-learning-rate.md
+has the derivation.  Theorems 4.13 and 4.24 (printed and refined) are linear in G once
+the Hessians are fixed, and the MSE Hessian is the constant 2 I / d_n (trace 2), so their
+expectations over initializations are the theorems evaluated at E[G]: no network is drawn.
+E[G] = F F^T with F = (2 / d_n) [(d_n / d_0)^(1/4) X, Y], so every sum below costs
+O(s^2 (d_0 + d_n)).
+
+The plug-in estimate -E[T4.13] / E[T4.24] is a ratio of expectations; the optimum of a
+network is (close to) the ratio at that network's own G.  :func:`expected_refined_estimate`
+averages that ratio over the exact law of the end-to-end matrix W (no hidden layer is
+drawn: rotation invariance reduces each layer to a d_0 x d_0 Wishart step), which is the
+correction the learning-rate report shows in its own row.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _checks
+from .estimate import Estimate, SampleMoments
+from .initialization import hettinger_sigmas
+from .theorems import (
+    arccos_gram,
+    layer_coefficients_4_13,
+    refined_coefficients,
+    relu_gram,
+    theorem_4_24_coefficients,
+)
+
+__all__ = ["AnalyticLearningRate", "analytic_learning_rate", "end_to_end_matrices", "expected_output_gram",
+           "expected_refined_estimate", "output_gram_factor"]
+
+
+def _problem(widths, inputs, targets, loss: str):
+    if loss != "mse":
+        raise ValueError(f"loss must be 'mse' for the analytic learning rate (its Hessian is constant); "
+                         f"got {loss!r}")
+    d = _checks.widths("widths", widths)
+    x = _checks.finite_array("inputs", inputs, ndim=2)
+    y = _checks.finite_array("targets", targets)
+    y = y[:, None] if y.ndim == 1 else y
+    if x.shape[1] != d[0]:
+        raise ValueError(f"inputs must have d_0 = {d[0]} columns, got {x.shape[1]}")
+    if y.shape != (x.shape[0], d[-1]):
+        raise ValueError(f"targets must have shape (s, d_n) = ({x.shape[0]}, {d[-1]}), got {y.shape}")
+    if x.shape[0] < 2:
+        raise ValueError("the data set has one sample; need at least 2")
+    return d, x, y
+
+
+def output_gram_factor(widths, inputs, targets) -> np.ndarray:
+    """F with E[G] = F F^T at the symmetric Hettinger initialization, MSE loss: (*) of the module doc."""
+    d, x, y = _problem(widths, inputs, targets, "mse")
+    return (2.0 / d[-1]) * np.hstack([(d[-1] / d[0]) ** 0.25 * x, y])
+
+
+def expected_output_gram(widths, inputs, targets) -> np.ndarray:
+    """E[G_kl] = E[g^k . g^l] = (4 / d_n^2) (sqrt(d_n / d_0) x^k . x^l + y^k . y^l) (MSE, symmetric
+    Hettinger initialization; s x s)."""
+    f = output_gram_factor(widths, inputs, targets)
+    return f @ f.T
+
+
+@dataclass(frozen=True)
+class _Kernels:
+    """The data's kernels, computed once: K (Theorem 4.13), R = alpha_1 (exact layer 1), a_k = |x^k|."""
+
+    K: np.ndarray
+    R: np.ndarray
+    norms: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> _Kernels:
+        return cls(arccos_gram(x), relu_gram(x), np.linalg.norm(x, axis=1))
+
+
+def _sums(widths: np.ndarray, kern: _Kernels, f: np.ndarray) -> dict[str, np.ndarray]:
+    """Theorems 4.13 and 4.24 (printed and refined, MSE Hessians) at the Gram matrices F_b F_b^T.
+
+    ``f`` is (B, s, r): a batch of factors.  Sums over samples become traces of products
+    with F, e.g. sum_kl G_kl K_kl = sum (K F) * F.  Returns arrays of shape (B,).
+    """
+    d = widths
+    s = f.shape[1]
+    c = layer_coefficients_4_13(d)
+    kf, rf = kern.K @ f, kern.R @ f
+    kk, rk, rr = (np.einsum("bkr,bkr->b", a, b) for a, b in ((kf, f), (rf, f), (rf, f)))
+    refined_13 = -(c.sum() * kk + c[0] * (rk - kk)) / s**2
+    # Theorem 4.24 refined: sum_k (A g)_k^T H (B g)_k = sum_lm (A^T B)_lm G_lm, H = 2 I / d_n, Tr H = 2
+    coef = np.array(refined_coefficients(d))
+    weights = coef[:3] * 2.0 / d[-1] + coef[3:] * 2.0
+    pairs = [np.einsum("bkr,bkr->b", a, b) for a, b in ((kf, kf), (rf, kf), (rf, rf))]
+    refined_24 = sum(w * p for w, p in zip(weights, pairs)) / s**3
+    phi, psi = theorem_4_24_coefficients(d)
+    u = np.einsum("k,bkr->br", kern.norms, f)
+    thesis_24 = ((phi * 2.0 / d[-1] + psi * 2.0) * np.sum(kern.norms**2) * np.sum(u * u, axis=1)
+                 / (math.pi**2 * s**3))
+    # angles kept but layer 1 by its expectation K as in the thesis: every pair of Theorem 4.24 on K K
+    angles_24 = weights.sum() * pairs[0] / s**3
+    return {"thesis_13": -c.sum() * kk / s**2, "thesis_24": thesis_24, "angles_24": angles_24,
+            "refined_13": refined_13, "refined_24": refined_24}
+
+
+@dataclass(frozen=True)
+class AnalyticLearningRate:
+    """The expectations of Theorems 4.13 and 4.24 over initializations, in closed form, and their ratios."""
+
+    theorem_4_13: float
+    theorem_4_24: float
+    theorem_4_24_angles: float
+    theorem_4_13_refined: float
+    theorem_4_24_refined: float
+
+    @property
+    def thesis(self) -> float:
+        """-E[T4.13] / E[T4.24]: the thesis's estimate with its expectations taken exactly."""
+        return -self.theorem_4_13 / self.theorem_4_24
+
+    @property
+    def angles_kept(self) -> float:
+        """-E[T4.13] / E[T4.24 with A_klm -> K_kl K_km]: the data's angles kept, layer 1 still by its
+        expectation K (the first of the two refinements)."""
+        return -self.theorem_4_13 / self.theorem_4_24_angles
+
+    @property
+    def refined(self) -> float:
+        """-E[T4.13 refined] / E[T4.24 refined] (exact first layer, the data's angles kept)."""
+        return -self.theorem_4_13_refined / self.theorem_4_24_refined
+
+
+def analytic_learning_rate(widths, inputs, targets, loss: str = "mse") -> AnalyticLearningRate:
+    """The thesis's and the refined learning-rate estimates from the architecture and the data alone.
+
+    E[T4.13], E[T4.24] (Theorem 4.24 as corrected in docs/errata.md) and their refined forms
+    (:func:`expectations.theorems.theorem_4_24_refined`) over symmetric Hettinger
+    initializations, evaluated exactly at E[G] (:func:`expected_output_gram`); no network is drawn.
+    Cost O(s^2 d_0 + n^2).  Only the MSE loss (constant Hessian) is supported.
+    """
+    d, x, y = _problem(widths, inputs, targets, loss)
+    f = output_gram_factor(d, x, y)
+    sums = _sums(d, _Kernels.of(x), f[None])
+    return AnalyticLearningRate(*(float(sums[k][0]) for k in ("thesis_13", "thesis_24", "angles_24",
+                                                                "refined_13", "refined_24")))
+
+
+def end_to_end_matrices(widths, n_matrices: int, seed: int = 0) -> np.ndarray:
+    """Draws of W = P_n ... P_1 (d_n x d_0) at the Hettinger initialization, without the hidden layers.
+
+    Rotation invariance: given M = P_{t-1} ... P_1, the rows of P_t M are independent
+    N(0, sigma_t^2 M^T M), so only S_t = M_t^T M_t (d_0 x d_0) is carried:
+    S_t = sigma_t^2 L Z^T Z L^T with L L^T = S_{t-1} and Z a d_t x d_0 standard normal
+    matrix, whose Z^T Z is drawn by the Bartlett decomposition when d_t >= d_0.  Finally
+    W = sigma_n Z L^T with Z d_n x d_0.  Returns an (n_matrices, d_n, d_0) array.
+    """
+    d = _checks.widths("widths", widths)
+    n_matrices = _checks.positive_int("n_matrices", n_matrices)
+    sig = hettinger_sigmas(d)
+    rng = np.random.default_rng(seed)
+    d0 = int(d[0])
+    root = np.broadcast_to(np.eye(d0), (n_matrices, d0, d0)).copy()  # L with L L^T = S
+    for t in range(1, d.size - 1):
+        wishart = _wishart_identity(rng, int(d[t]), d0, n_matrices)
+        s_t = sig[t - 1] ** 2 * root @ wishart @ root.transpose(0, 2, 1)
+        root = _cholesky_psd(s_t)
+    z = rng.standard_normal((n_matrices, int(d[-1]), d0))
+    return sig[-1] * z @ root.transpose(0, 2, 1)
+
+
+def _wishart_identity(rng: np.random.Generator, dof: int, dim: int, n: int) -> np.ndarray:
+    """n draws of Z^T Z, Z a dof x dim standard normal matrix (Bartlett when dof >= dim)."""
+    if dof < dim:
+        z = rng.standard_normal((n, dof, dim))
+        return z.transpose(0, 2, 1) @ z
+    lower = np.zeros((n, dim, dim))
+    rows, cols = np.tril_indices(dim, -1)
+    lower[:, rows, cols] = rng.standard_normal((n, rows.size))
+    idx = np.arange(dim)
+    lower[:, idx, idx] = np.sqrt(rng.chisquare(dof - idx, size=(n, dim)))
+    return lower @ lower.transpose(0, 2, 1)
+
+
+def _cholesky_psd(s: np.ndarray) -> np.ndarray:
+    """A root L L^T = S of each PSD matrix (eigen-decomposition: S may be singular)."""
+    vals, vecs = np.linalg.eigh(s)
+    return vecs * np.sqrt(np.maximum(vals, 0.0))[:, None, :]
+
+
+def expected_refined_estimate(widths, inputs, targets, n_matrices: int = 20000, seed: int = 0,
+                              batch: int = 2000) -> Estimate:
+    """E over initializations of the refined estimate -T4.13 refined / T4.24 refined at each network's
+    own output gradients, with its standard error.
+
+    At the initialization the network is x -> W x, so a network's G (and with it its refined
+    estimate) depends on W alone; W is drawn from its exact law by :func:`end_to_end_matrices`.
+    This is the expectation of a ratio, the quantity the mean true optimum is compared with,
+    where :func:`analytic_learning_rate` gives the ratio of expectations.
+    """
+    d, x, y = _problem(widths, inputs, targets, "mse")
+    n_matrices = _checks.positive_int("n_matrices", n_matrices)
+    kern = _Kernels.of(x)
+    children = np.random.SeedSequence(seed).spawn(-(-n_matrices // batch))
+    moments = None
+    for c, child in enumerate(children):
+        size = min(batch, n_matrices - c * batch)
+        w = end_to_end_matrices(d, size, np.random.default_rng(child))
+        f = (2.0 / d[-1]) * (np.einsum("sj,boj->bso", x, w) - y[None])
+        sums = _sums(d, kern, f)
+        part = SampleMoments.from_samples(-sums["refined_13"] / sums["refined_24"])
+        moments = part if moments is None else moments.merge(part)
+    return moments.estimate(seed=seed)
