@@ -2,6 +2,7 @@
 
 from .angles import GaussianAngle, angle_between, angle_cdf, angle_pdf
 from .double_sum import relu_double_sum, relu_double_sum_refined
+from .double_sum_exact import relu_double_sum_exact, uniform_arcsin_mean
 from .gaussian_products import (
     a13_coefficient,
     expected_chain_outer_bilinear,
@@ -12,6 +13,8 @@ from .gaussian_products import (
     hettinger_chain_factor,
 )
 from .norm_products import chi_mean, expected_norm_product, expected_norm_product_q2
+from .norm_products_general import NORM_METHODS, expected_norm_product_any
+from .relu_pair_general import PAIR_METHODS, expected_relu_pair_any
 from .relu_products import (
     arccos_kernel,
     expected_relu_chain_sum,
@@ -21,10 +24,11 @@ from .relu_products import (
 
 __all__ = [
     "GaussianAngle", "angle_between", "angle_cdf", "angle_pdf",
-    "relu_double_sum", "relu_double_sum_refined",
+    "relu_double_sum", "relu_double_sum_refined", "relu_double_sum_exact", "uniform_arcsin_mean",
     "a13_coefficient", "expected_chain_outer_bilinear", "expected_frobenius_pair",
     "expected_gram", "expected_gram_bilinear", "expected_x_form", "hettinger_chain_factor",
     "chi_mean", "expected_norm_product", "expected_norm_product_q2",
+    "NORM_METHODS", "expected_norm_product_any", "PAIR_METHODS", "expected_relu_pair_any",
     "arccos_kernel", "expected_relu_chain_sum", "expected_relu_pair",
     "expected_relu_product_given",
 ]
