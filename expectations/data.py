@@ -201,10 +201,16 @@ def load_csv(
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no CSV file at {str(path)!r}")
+        what = "is a folder, not a CSV file" if path.is_dir() else "no such file"
+        raise FileNotFoundError(f"{str(path)!r}: {what}")
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f, delimiter=delimiter)
-        rows = [(reader.line_num, [c.strip() for c in row]) for row in reader if any(c.strip() for c in row)]
+        try:
+            rows = [(reader.line_num, [c.strip() for c in row])
+                    for row in reader if any(c.strip() for c in row)]
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                             "save it as UTF-8") from None
     if not rows:
         raise ValueError(f"{path}: the file is empty")
 
@@ -217,7 +223,8 @@ def load_csv(
         names = [f"x{j}" for j in range(len(first))]
     if len(names) < 2:
         raise ValueError(
-            f"{path}: only one column, so no inputs beside the target (is the delimiter {delimiter!r} right?)"
+            f"{path}: only one column with the delimiter {delimiter!r}, so no inputs beside the target "
+            f"(the file must be {delimiter!r}-separated)"
         )
     t = _target_index(target, names, has_header, path)
     if len(rows) < 2:
@@ -241,7 +248,10 @@ def load_csv(
         lines = [line for line, _ in rows]
         targets = _one_hot(targets, lambda i: f"{path}, line {lines[i]}, target column {names[t]!r}")
     if standardize:
-        inputs = _standardize(inputs, input_names)
+        try:
+            inputs = _standardize(inputs, input_names)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}") from None
     return Dataset(inputs, targets, name=path.stem, feature_names=tuple(input_names))
 
 
@@ -329,7 +339,7 @@ def load_sklearn(name: str, *, standardize: bool = True, one_hot: bool = False) 
         from sklearn import datasets
     except ImportError as err:
         raise ImportError(
-            "load_sklearn needs scikit-learn, an optional extra: pip install 'expectations[sklearn]'"
+            "load_sklearn needs scikit-learn, an optional extra: pip install '.[sklearn]' in the checkout"
         ) from err
 
     bunch = getattr(datasets, f"load_{name}")()
@@ -464,7 +474,8 @@ def _standardize(x: np.ndarray, names: Sequence[str], allow_constant: bool = Fal
         listed = ", ".join(repr(names[j]) for j in constant)
         which = f"column {listed} is" if constant.size == 1 else f"columns {listed} are"
         raise ValueError(
-            f"cannot standardise: input {which} constant (zero variance); drop it or pass standardize=False"
+            f"cannot standardise: input {which} constant (zero variance); remove it from the data, "
+            "or (in Python) pass standardize=False"
         )
     std = x.std(axis=0)
     std[constant] = 1.0

@@ -74,6 +74,9 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
     """Evaluate one case of one statement (with a ``tolerance``, ``n_samples`` is the budget;
     ``method="reduced"`` uses the statement's reduced sampler where it has one)."""
     n = statement.n_samples if n_samples is None else n_samples
+    if n < 2:
+        raise ValueError(f"n_samples must be at least 2, got {n}: one sample has no standard error, "
+                         "so no verdict can be drawn")
     method = statement.sampler(method)
     if statement.paired:
         moments = statement.estimate(case, n, seed, executor, tolerance, method)
