@@ -218,6 +218,90 @@ def _lemma_4_19() -> Statement:
                      _relu_pair_closed, mc.estimate_relu_pair, tuple(cases), 1_600_000, reduced=True)
 
 
+def _with_cosines(dim: int, norms, cosines, tag: int) -> list[np.ndarray]:
+    """x, y, z in R^dim with the given norms and cosines (c_xy, c_xz, c_yz)."""
+    c_xy, c_xz, c_yz = cosines
+    gram = np.array([[1, c_xy, c_xz], [c_xy, 1, c_yz], [c_xz, c_yz, 1]])
+    vals, vecs = np.linalg.eigh(gram)
+    rows = vecs * np.sqrt(np.maximum(vals, 0.0))  # rows with the Gram matrix ``gram``
+    basis = np.column_stack(_orthogonal(dim, [1.0] * 3, tag))
+    return [norms[r] * (basis @ rows[r]) for r in range(3)]
+
+
+def _beyond_19_cases(choices) -> tuple[Case, ...]:
+    """Lemma 4.19 at cosines (c_xy, c_xz, c_yz) and angle theta(u, v) (docs/beyond-the-thesis.md)."""
+    cases = []
+    for q, theta, cosines, tag in choices:
+        x, y, z = _with_cosines(3, [1.2, 0.8, 1.5], cosines, tag)
+        u, v = _at_angle(q, [0.9, 1.4], theta, tag)
+        cases.append(Case({"q": q, "theta(u,v)": _r(theta), "(c_xy, c_xz, c_yz)": list(cosines),
+                           "|x|,|y|,|z|": [1.2, 0.8, 1.5], "|u|": 0.9, "|v|": 1.4},
+                          dict(x=x, y=y, z=z, u=u, v=v)))
+    return tuple(cases)
+
+
+def _lemma_4_19_any_exact() -> Statement:
+    cases = _beyond_19_cases([(3, np.pi / 2, (0.5, -0.3, 0.2), 61),  # u orthogonal to v
+                              (3, 1.0, (1.0, 1.0, 1.0), 62),          # x = y = z
+                              (3, 0.7, (0.0, 0.0, 1.0), 63),          # y = z orthogonal to x
+                              (4, 2.2, (0.0, 0.0, 0.5), 64)])         # x orthogonal to y and z
+    return Statement("Lemma 4.19 (any inputs, exact)", "exact",
+                     "closed forms off orthogonality: u perp v, x = y = z, x perp y and z",
+                     lambda **kw: cf.expected_relu_pair_any(**kw, method="exact"),
+                     mc.estimate_relu_pair, cases, 1_600_000, reduced=True)
+
+
+def _lemma_4_19_quadrature() -> Statement:
+    cases = _beyond_19_cases([(3, 1.0, (0.2, 0.2, 0.2), 65), (4, 2.2, (0.5, -0.3, 0.2), 66),
+                              (2, 0.0, (0.5, 0.5, 0.5), 67)])
+    return Statement("Lemma 4.19 (quadrature)", "exact",
+                     "E[ReLU(..u..) ReLU(..v..)] at any cosines by deterministic quadrature",
+                     lambda **kw: cf.expected_relu_pair_any(**kw, method="quadrature"),
+                     mc.estimate_relu_pair, cases, 1_600_000, reduced=True)
+
+
+def _lemma_4_19_first_order() -> Statement:
+    cases = _beyond_19_cases([(3, 1.0, (0.1, 0.1, 0.1), 68), (3, 1.0, (0.2, 0.2, 0.2), 69),
+                              (3, 2.2, (0.3, -0.2, 0.1), 70)])
+    return Statement("Lemma 4.19 (first order)", "approximation",
+                     "F0 + (1 + cos^2 theta)(c_xy + c_xz)/(2 pi) + cos^2 theta c_yz / 4 (Price)",
+                     lambda **kw: cf.expected_relu_pair_any(**kw, method="first_order"),
+                     mc.estimate_relu_pair, cases, 400_000, reduced=True)
+
+
+def _beyond_20_cases(choices) -> tuple[Case, ...]:
+    cases = []
+    for q, cosines, tag in choices:
+        x, y, z = _with_cosines(4, [1.2, 0.8, 1.5], cosines, tag)
+        cases.append(Case({"q": q, "(c_xy, c_xz, c_yz)": list(cosines), "|x|,|y|,|z|": [1.2, 0.8, 1.5]},
+                          dict(x=x, y=y, z=z, q=q)))
+    return tuple(cases)
+
+
+def _lemma_4_20_any_exact() -> Statement:
+    cases = _beyond_20_cases([(3, (0.6, 0.0, 0.0), 71), (5, (0.0, 0.0, 0.7), 72), (4, (1.0, 1.0, 1.0), 73)])
+    return Statement("Lemma 4.20 (any inputs, exact)", "exact",
+                     "mu_q^2 (q + c_xy^2); q mu_q^2 2F1(-1/2,-1/2;q/2;c_yz^2); q (q + 2) for x = y = z",
+                     lambda **kw: cf.expected_norm_product_any(**kw, method="exact"),
+                     mc.estimate_norm_product, cases, 200_000, reduced=True)
+
+
+def _lemma_4_20_quadrature() -> Statement:
+    cases = _beyond_20_cases([(8, (0.5, 0.5, 0.5), 74), (3, (0.4, -0.3, 0.6), 75)])
+    return Statement("Lemma 4.20 (quadrature)", "exact",
+                     "E[|Ax|^2 |Ay| |Az|] at any cosines by 1-D Gauss-Laguerre quadrature",
+                     lambda **kw: cf.expected_norm_product_any(**kw, method="quadrature"),
+                     mc.estimate_norm_product, cases, 200_000, reduced=True)
+
+
+def _lemma_4_20_second_order() -> Statement:
+    cases = _beyond_20_cases([(3, (0.2, 0.2, 0.2), 76), (3, (0.5, 0.5, 0.5), 77), (8, (0.9, 0.9, 0.9), 78)])
+    return Statement("Lemma 4.20 (second order)", "approximation",
+                     "mu_q^2 (q + c_xy^2 + c_xz^2 + c_yz^2 / 2): no first-order term",
+                     lambda **kw: cf.expected_norm_product_any(**kw, method="second_order"),
+                     mc.estimate_norm_product, cases, 200_000, reduced=True)
+
+
 def _norm_cases() -> tuple[Case, ...]:
     cases = []
     for q, s_dim, cos, tag in [(3, 3, "orthogonal", 31), (8, 5, "orthogonal", 32),
@@ -284,25 +368,41 @@ def _double_sum_cases(sigmas) -> tuple[Case, ...]:
 def _lemma_4_21() -> Statement:
     return Statement("Lemma 4.21", "approximation", "double sum with X ~ f_ij g_ij h_ij",
                      cf.relu_double_sum, mc.estimate_relu_double_sum, _double_sum_cases(None),
-                     1_000_000)
+                     1_000_000, reduced=True)
 
 
 def _lemma_4_21_refined() -> Statement:
     return Statement("Lemma 4.21 (refined)", "approximation",
                      "f g h with exact chi means and the k = l terms of i = j (exact at i = j = 2)",
                      cf.relu_double_sum_refined, mc.estimate_relu_double_sum,
-                     _double_sum_cases(None), 1_000_000)
+                     _double_sum_cases(None), 1_000_000, reduced=True)
+
+
+def _lemma_4_21_exact() -> Statement:
+    cases = []
+    for widths, i, j, cosines, tag in [([3, 6, 3], 2, 2, (0.4, 0.4, 0.4), 82),
+                                       ([3, 4, 16, 1], 2, 3, (0.0, 0.0, 0.0), 82),
+                                       ([3, 8, 8, 1], 3, 3, (0.0, 0.0, 0.0), 82)]:
+        x, y, z = _with_cosines(widths[0], [1.2, 0.8, 1.5], cosines, tag)
+        cases.append(Case({"widths": widths, "i": i, "j": j, "(c_xy, c_xz, c_yz)": list(cosines)},
+                          dict(x=x, y=y, z=z, **output_side(widths[-1], tag), widths=widths, i=i, j=j)))
+    return Statement("Lemma 4.21 (exact cells)", "exact",
+                     "S_ij exactly at (2, 2) and (2, j) for any x, y, z and (3, 3) for orthogonal ones",
+                     cf.relu_double_sum_exact, mc.estimate_relu_double_sum, tuple(cases), 300_000,
+                     reduced=_lemma_4_21().reduced)  # the same sampler as Lemma 4.21's
 
 
 def _corollary_4_22() -> Statement:
     return Statement("Corollary 4.22", "approximation",
                      "Lemma 4.21 with the Hettinger scaling", cf.relu_double_sum,
-                     mc.estimate_relu_double_sum, _double_sum_cases("hettinger"), 1_000_000)
+                     mc.estimate_relu_double_sum, _double_sum_cases("hettinger"), 1_000_000, reduced=True)
 
 
 def statements() -> tuple[Statement, ...]:
     """The random-matrix statements, in the thesis's order."""
     return (_lemma_4_3(), _lemma_4_7(), _lemma_4_8(), _lemma_4_9(), _lemma_4_10(),
             _lemma_4_10_hettinger(), _lemma_4_11(), _corollary_4_12(), _corollary_4_12_hettinger(),
-            _lemma_4_18(), _lemma_4_19(), _lemma_4_20_exact(), _lemma_4_20(), _lemma_a12(),
-            _lemma_a13(), _lemma_4_21(), _lemma_4_21_refined(), _corollary_4_22())
+            _lemma_4_18(), _lemma_4_19(), _lemma_4_19_any_exact(), _lemma_4_19_quadrature(),
+            _lemma_4_19_first_order(), _lemma_4_20_exact(), _lemma_4_20(), _lemma_4_20_any_exact(),
+            _lemma_4_20_quadrature(), _lemma_4_20_second_order(), _lemma_a12(), _lemma_a13(),
+            _lemma_4_21(), _lemma_4_21_refined(), _lemma_4_21_exact(), _corollary_4_22())
