@@ -14,7 +14,7 @@ has the derivation.  Theorems 4.13 and 4.24 (printed and refined) are linear in 
 the Hessians are fixed, and the MSE Hessian is the constant 2 I / d_n (trace 2), so their
 expectations over initializations are the theorems evaluated at E[G]: no network is drawn.
 E[G] = F F^T with F = (2 / d_n) [(d_n / d_0)^(1/4) X, Y], so every sum below costs
-O(s^2 (d_0 + d_n)).
+O(s^2 (d_0 + d_n)) once (:class:`_Forms`).
 
 The plug-in estimate -E[T4.13] / E[T4.24] is a ratio of expectations; the optimum of a
 network is (close to) the ratio at that network's own G.  :func:`expected_refined_estimate`
@@ -76,43 +76,55 @@ def expected_output_gram(widths, inputs, targets) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Kernels:
-    """The data's kernels, computed once: K (Theorem 4.13), R = alpha_1 (exact layer 1), a_k = |x^k|."""
+class _Forms:
+    """The data's kernels as quadratic forms on a basis Z (s x r) of the output-gradient columns.
+
+    Every output-gradient matrix here is f = Z c (c is r x q): E[G]'s factor, and a network's own
+    g = (2 / d_n)(X W^T - Y) = [X, Y] c.  With K (Theorem 4.13), R = alpha_1 (exact layer 1) and
+    a_k = |x^k|, the sums of the theorems are tr(c^T Z^T M Z c) for M in K, R, K K, R K, R R and
+    |a^T Z c|^2, so Z^T M Z (r x r) is computed once, in O(s^2 r), and each f costs O(r^2 q).
+    """
 
     K: np.ndarray
     R: np.ndarray
-    norms: np.ndarray
+    KK: np.ndarray
+    RK: np.ndarray
+    RR: np.ndarray
+    norms: np.ndarray  # a^T Z, shape (r,)
+    norms_sq: float  # sum_k a_k^2
 
     @classmethod
-    def of(cls, x: np.ndarray) -> _Kernels:
-        return cls(arccos_gram(x), relu_gram(x), np.linalg.norm(x, axis=1))
+    def of(cls, x: np.ndarray, basis: np.ndarray) -> _Forms:
+        kz, rz = arccos_gram(x) @ basis, relu_gram(x) @ basis
+        a = np.linalg.norm(x, axis=1)
+        return cls(basis.T @ kz, basis.T @ rz, kz.T @ kz, rz.T @ kz, rz.T @ rz, a @ basis, float(a @ a))
 
 
-def _sums(widths: np.ndarray, kern: _Kernels, f: np.ndarray) -> dict[str, np.ndarray]:
-    """Theorems 4.13 and 4.24 (printed and refined, MSE Hessians) at the Gram matrices F_b F_b^T.
+def _sums(widths: np.ndarray, s: int, forms: _Forms, c: np.ndarray) -> dict[str, np.ndarray]:
+    """Theorems 4.13 and 4.24 (printed, angles kept, refined; MSE Hessians) at G = f f^T, f = Z c_b.
 
-    ``f`` is (B, s, r): a batch of factors.  Sums over samples become traces of products
-    with F, e.g. sum_kl G_kl K_kl = sum (K F) * F.  Returns arrays of shape (B,).
+    ``c`` is (B, r, q), a batch of coefficient matrices; sums over samples become traces, e.g.
+    sum_kl G_kl K_kl = tr(c^T Z^T K Z c).  Returns arrays of shape (B,).
     """
     d = widths
-    s = f.shape[1]
-    c = layer_coefficients_4_13(d)
-    kf, rf = kern.K @ f, kern.R @ f
-    kk, rk, rr = (np.einsum("bkr,bkr->b", a, b) for a, b in ((kf, f), (rf, f), (rf, f)))
-    refined_13 = -(c.sum() * kk + c[0] * (rk - kk)) / s**2
-    # Theorem 4.24 refined: sum_k (A g)_k^T H (B g)_k = sum_lm (A^T B)_lm G_lm, H = 2 I / d_n, Tr H = 2
+    coef_13 = layer_coefficients_4_13(d)
+
+    def trace(q: np.ndarray) -> np.ndarray:
+        return np.einsum("bri,rt,bti->b", c, q, c)
+
+    kk, rk = trace(forms.K), trace(forms.R)
+    # Theorem 4.24 refined: sum_k (A g)_k^T H (B g)_k = tr(g^T A^T B g) with H = 2 I / d_n, Tr H = 2
     coef = np.array(refined_coefficients(d))
     weights = coef[:3] * 2.0 / d[-1] + coef[3:] * 2.0
-    pairs = [np.einsum("bkr,bkr->b", a, b) for a, b in ((kf, kf), (rf, kf), (rf, rf))]
-    refined_24 = sum(w * p for w, p in zip(weights, pairs)) / s**3
+    pairs = [trace(q) for q in (forms.KK, forms.RK, forms.RR)]
     phi, psi = theorem_4_24_coefficients(d)
-    u = np.einsum("k,bkr->br", kern.norms, f)
-    thesis_24 = ((phi * 2.0 / d[-1] + psi * 2.0) * np.sum(kern.norms**2) * np.sum(u * u, axis=1)
-                 / (math.pi**2 * s**3))
-    # angles kept but layer 1 by its expectation K as in the thesis: every pair of Theorem 4.24 on K K
-    angles_24 = weights.sum() * pairs[0] / s**3
-    return {"thesis_13": -c.sum() * kk / s**2, "thesis_24": thesis_24, "angles_24": angles_24,
-            "refined_13": refined_13, "refined_24": refined_24}
+    u = np.einsum("r,brq->bq", forms.norms, c)
+    thesis_24 = (phi * 2.0 / d[-1] + psi * 2.0) * forms.norms_sq * np.sum(u * u, axis=1) / (math.pi**2 * s**3)
+    return {"thesis_13": -coef_13.sum() * kk / s**2, "thesis_24": thesis_24,
+            # angles kept but layer 1 by its expectation K as in the thesis: every pair of T4.24 on K K
+            "angles_24": weights.sum() * pairs[0] / s**3,
+            "refined_13": -(coef_13.sum() * kk + coef_13[0] * (rk - kk)) / s**2,
+            "refined_24": sum(w * p for w, p in zip(weights, pairs)) / s**3}
 
 
 @dataclass(frozen=True)
@@ -152,7 +164,7 @@ def analytic_learning_rate(widths, inputs, targets, loss: str = "mse") -> Analyt
     """
     d, x, y = _problem(widths, inputs, targets, loss)
     f = output_gram_factor(d, x, y)
-    sums = _sums(d, _Kernels.of(x), f[None])
+    sums = _sums(d, x.shape[0], _Forms.of(x, f), np.eye(f.shape[1])[None])
     return AnalyticLearningRate(*(float(sums[k][0]) for k in ("thesis_13", "thesis_24", "angles_24",
                                                                 "refined_13", "refined_24")))
 
@@ -211,14 +223,16 @@ def expected_refined_estimate(widths, inputs, targets, n_matrices: int = 20000, 
     """
     d, x, y = _problem(widths, inputs, targets, "mse")
     n_matrices = _checks.positive_int("n_matrices", n_matrices)
-    kern = _Kernels.of(x)
+    forms = _Forms.of(x, np.hstack([x, y]))  # g = (2 / d_n) [X, Y] [W^T; -I]
+    minus_identity = -np.eye(d[-1])
     children = np.random.SeedSequence(seed).spawn(-(-n_matrices // batch))
     moments = None
     for c, child in enumerate(children):
         size = min(batch, n_matrices - c * batch)
         w = end_to_end_matrices(d, size, np.random.default_rng(child))
-        f = (2.0 / d[-1]) * (np.einsum("sj,boj->bso", x, w) - y[None])
-        sums = _sums(d, kern, f)
+        minus = np.broadcast_to(minus_identity, (size, d[-1], d[-1]))
+        coef = (2.0 / d[-1]) * np.concatenate([w.transpose(0, 2, 1), minus], axis=1)
+        sums = _sums(d, x.shape[0], forms, coef)
         part = SampleMoments.from_samples(-sums["refined_13"] / sums["refined_24"])
         moments = part if moments is None else moments.merge(part)
     return moments.estimate(seed=seed)

@@ -8,7 +8,12 @@ thesis's estimate beside the per-network Newton estimate and the true optimum.
 * The expected-derivative estimate -E[L_M'(0)] / E[L_M''(0)] over Hettinger
   initializations, by Monte Carlo, with a delta-method standard error.
 * Per network: the Newton estimate -L_M'(0)/L_M''(0) and the true optimum
-  (global minimiser of L_M), summarised over several initializations.
+  (global minimiser of L_M), summarised over several initializations by the median
+  with its interquartile range beside mean ± SE (the ratios are heavy-tailed).
+* From the architecture and the data alone (MSE): the thesis's and the refined
+  estimates with their expectations over initializations in closed form
+  (:mod:`expectations.analytic`), and the expectation of the per-network refined
+  estimate over the exact law of the end-to-end matrix.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ import numba
 import numpy as np
 
 from . import _checks
+from .analytic import AnalyticLearningRate, analytic_learning_rate, expected_refined_estimate
 from .blas import one_blas_thread
-from .estimate import Estimate, SampleMoments
+from .estimate import Estimate
 from .montecarlo.initializations import sample_initializations
 from .network import CReLUNetwork
 from .one_step import OneStepProblem
+from .spread import Spread
 from .theorems import (
     theorem_4_13,
     theorem_4_13_subsampled,
@@ -48,6 +55,7 @@ class NetworkResult:
     optimum_at_boundary: bool
     loss_before: float
     loss_at_optimum: float
+    cancellation: float
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,8 @@ class LearningRateReport:
     expected_derivatives: Estimate
     thesis_over_initializations: Estimate
     refined_over_initializations: Estimate
+    analytic: AnalyticLearningRate | None = None
+    analytic_expected_refined: Estimate | None = None
 
     def values(self, attribute: str, relative_to_true: bool = False) -> np.ndarray:
         """A per-network number, network by network (NaN where it does not exist, as a Newton
@@ -70,15 +80,19 @@ class LearningRateReport:
                            for r in self.networks], dtype=float)
         return values / self.values("true_optimum") if relative_to_true else values
 
-    def summary(self, attribute: str, relative_to_true: bool = False) -> Estimate:
-        """Mean ± SE over the initial networks of :meth:`values` (NaNs left out)."""
-        values = self.values(attribute, relative_to_true)
-        values = values[np.isfinite(values)]
-        if values.size == 0:
-            return Estimate(math.nan, math.nan, 0, self.seed)
-        if values.size == 1:
-            return Estimate(float(values[0]), math.nan, 1, self.seed)
-        return SampleMoments.from_samples(values).estimate(seed=self.seed)
+    def spread(self, attribute: str, relative_to_true: bool = False) -> Spread:
+        """Median [IQR] and mean ± SE over the initial networks of :meth:`values` (NaNs left out)."""
+        return Spread.of(self.values(attribute, relative_to_true))
+
+
+def cancellation_ratio(inputs, output_gradients) -> float:
+    """||sum_l |x^l| g^l||^2 / sum_l |x^l|^2 |g^l|^2: how much Theorem 4.24's rank-one sum over samples
+    cancels (1 when the terms do not interfere, near 0 when the output gradients average out;
+    docs/thesis-error-by-data.md)."""
+    a = np.linalg.norm(np.asarray(inputs, dtype=float), axis=1)
+    g = np.asarray(output_gradients, dtype=float)
+    u = a @ g
+    return float(u @ u / np.sum(a**2 * np.sum(g * g, axis=1)))
 
 
 def _ratio_of_independent(num: Estimate, den: Estimate, seed: int) -> Estimate:
@@ -105,13 +119,13 @@ def analyse_network(network: CReLUNetwork, inputs, targets, loss: str = "mse",
     newton = d.newton_learning_rate if d.second > 0 else None
     opt = problem.optimal_learning_rate()
     return NetworkResult(float(exact), float(refined), sub, newton, opt.learning_rate, opt.at_boundary,
-                         d.value, opt.loss)
+                         d.value, opt.loss, cancellation_ratio(problem.inputs, g))
 
 
-def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks: int = 8,
-                         n_monte_carlo: int = 200, seed: int = 0, data_name: str = "data",
-                         progress: Callable[[str], None] | None = None) -> LearningRateReport:
-    """Analyse ``n_networks`` Hettinger initial networks and ``n_monte_carlo`` for the expectations."""
+def analyse_networks(widths, inputs, targets, loss: str = "mse", n_networks: int = 8, seed: int = 0,
+                     progress: Callable[[str], None] | None = None) -> list[NetworkResult]:
+    """:func:`analyse_network` on ``n_networks`` Hettinger initial networks (network k seeded by child k of
+    ``SeedSequence(seed)``), two at a time with one BLAS thread each; results in network order."""
     widths = tuple(int(w) for w in _checks.widths("widths", widths))
     n_networks = _checks.positive_int("n_networks", n_networks)
     inputs = np.asarray(inputs, dtype=float)
@@ -122,21 +136,45 @@ def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks:
 
     def one(k: int) -> NetworkResult:
         net = CReLUNetwork.hettinger(widths, np.random.default_rng(children[k]))
-        result = analyse_network(net, inputs, targets, loss, seed=seed + 2 * k)
-        if progress:
-            progress(f"network {k + 1}/{n_networks} done")
-        return result
+        return analyse_network(net, inputs, targets, loss, seed=seed + 2 * k)
 
+    results = []
     with one_blas_thread(), ThreadPoolExecutor(max_workers=numba.config.NUMBA_NUM_THREADS) as pool:
-        networks = list(pool.map(one, range(n_networks)))
+        for k, result in enumerate(pool.map(one, range(n_networks))):
+            results.append(result)
+            if progress:
+                progress(f"network {k + 1}/{n_networks} done")
+    return results
+
+
+def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks: int = 8,
+                         n_monte_carlo: int = 200, seed: int = 0, data_name: str = "data",
+                         progress: Callable[[str], None] | None = None) -> LearningRateReport:
+    """Analyse ``n_networks`` Hettinger initial networks and ``n_monte_carlo`` for the expectations;
+    with the MSE loss also the analytic estimates (no network drawn)."""
+    widths = tuple(int(w) for w in _checks.widths("widths", widths))
+    networks = analyse_networks(widths, inputs, targets, loss, n_networks, seed, progress)
     if progress:
         progress(f"Monte Carlo over {n_monte_carlo} initializations")
     sample = sample_initializations(widths, inputs, targets, loss, n_monte_carlo, seed)
     thesis = sample.ratio("theorem_4_13", "theorem_4_24")
     refined = sample.ratio("theorem_4_13_exact_first_layer", "theorem_4_24_refined")
+    analytic = expected = None
+    if loss == "mse":
+        analytic = analytic_learning_rate(widths, inputs, targets)
+        expected = expected_refined_estimate(widths, inputs, targets, seed=seed)
     return LearningRateReport(widths, data_name, loss, seed, networks, sample.optimal_learning_rate(),
                               Estimate(-thesis.mean, thesis.stderr, thesis.n_samples, seed),
-                              Estimate(-refined.mean, refined.stderr, refined.n_samples, seed))
+                              Estimate(-refined.mean, refined.stderr, refined.n_samples, seed),
+                              analytic, expected)
+
+
+def _ratio_to_mean_true(report: LearningRateReport, value: float, stderr: float = 0.0) -> Estimate:
+    """value / (mean true optimum over the networks), with a delta-method SE from both."""
+    true = report.spread("true_optimum")
+    r = value / true.mean
+    rel = math.hypot(stderr / value if value else 0.0, true.stderr / true.mean if true.n > 1 else math.nan)
+    return Estimate(r, abs(r) * rel, true.n, report.seed)
 
 
 def format_report(report: LearningRateReport) -> str:
@@ -145,12 +183,7 @@ def format_report(report: LearningRateReport) -> str:
         return f"{e.mean:.5g} ± {e.stderr:.2g}" if math.isfinite(e.stderr) else f"{e.mean:.5g}"
 
     def spread(attribute: str, relative: bool = False) -> str:
-        v = report.values(attribute, relative)
-        v = v[np.isfinite(v)]
-        if v.size == 0:
-            return "none"
-        mean = est(report.summary(attribute, relative))
-        return f"{mean:21s} {np.median(v):.3g} [{v.min():.3g}, {v.max():.3g}]"
+        return report.spread(attribute, relative).text()
 
     first = report.networks[0]
     n = len(report.networks)
@@ -167,7 +200,7 @@ def format_report(report: LearningRateReport) -> str:
         + ("  (at the end of the searched range)" if first.optimum_at_boundary else ""),
         f"  loss before / after the optimal step   {first.loss_before:.5g} / {first.loss_at_optimum:.5g}",
         "",
-        f"over {n} initial networks (mean ± SE, then median [min, max]):",
+        f"over {n} initial networks: median [interquartile range]; mean ± SE",
         f"  thesis estimate, exact sums            {spread('thesis_exact')}",
         f"  refined estimate (angles kept)         {spread('refined_exact')}",
         f"  Newton estimate                        {spread('newton')}",
@@ -176,12 +209,27 @@ def format_report(report: LearningRateReport) -> str:
         f"  thesis estimate, exact sums            {spread('thesis_exact', True)}",
         f"  refined estimate (angles kept)         {spread('refined_exact', True)}",
         f"  Newton estimate                        {spread('newton', True)}",
+        f"  cancellation in Theorem 4.24's sum     {spread('cancellation')}",
         "",
         f"expectations over {report.expected_derivatives.n_samples} initializations (Monte Carlo):",
         f"  -E[L'(0)] / E[L''(0)]                  {est(report.expected_derivatives)}",
         f"  -E[T4.13] / E[T4.24]                   {est(report.thesis_over_initializations)}",
         f"  -E[T4.13 refined] / E[T4.24 refined]   {est(report.refined_over_initializations)}",
     ]
+    if report.analytic is not None:
+        a, e = report.analytic, report.analytic_expected_refined
+        lines += [
+            "",
+            "from the architecture and the data alone (no network drawn; / mean true optimum):",
+            f"  -E[T4.13] / E[T4.24]                   {a.thesis:.5g}  "
+            f"({est(_ratio_to_mean_true(report, a.thesis))})",
+            f"  data angles kept in T4.24              {a.angles_kept:.5g}  "
+            f"({est(_ratio_to_mean_true(report, a.angles_kept))})",
+            f"  + exact layer 1 (refined)              {a.refined:.5g}  "
+            f"({est(_ratio_to_mean_true(report, a.refined))})",
+            f"  E[refined estimate] (end-to-end law)   {est(e)}  "
+            f"({est(_ratio_to_mean_true(report, e.mean, e.stderr))})",
+        ]
     return "\n".join(lines)
 
 
@@ -191,18 +239,24 @@ def report_dict(report: LearningRateReport) -> dict:
         return {"estimate": e.mean, "stderr": None if math.isnan(e.stderr) else e.stderr,
                 "n_samples": e.n_samples}
 
-    return {
+    out = {
         "widths": list(report.widths), "data": report.data, "loss": report.loss, "seed": report.seed,
         "networks": [{"thesis_exact": r.thesis_exact, "refined_exact": r.refined_exact,
                       "thesis_subsampled": est(r.thesis_subsampled),
                       "newton": r.newton, "true_optimum": r.true_optimum,
                       "optimum_at_boundary": r.optimum_at_boundary, "loss_before": r.loss_before,
-                      "loss_at_optimum": r.loss_at_optimum} for r in report.networks],
-        "summary": {name: est(report.summary(name))
-                    for name in ("thesis_exact", "refined_exact", "newton", "true_optimum")},
-        "ratio_to_true_optimum": {name: est(report.summary(name, relative_to_true=True))
+                      "loss_at_optimum": r.loss_at_optimum, "cancellation": r.cancellation}
+                     for r in report.networks],
+        "summary": {name: report.spread(name).as_dict()
+                    for name in ("thesis_exact", "refined_exact", "newton", "true_optimum", "cancellation")},
+        "ratio_to_true_optimum": {name: report.spread(name, relative_to_true=True).as_dict()
                                   for name in ("thesis_exact", "refined_exact", "newton")},
         "expected_derivatives_learning_rate": est(report.expected_derivatives),
         "thesis_over_initializations": est(report.thesis_over_initializations),
         "refined_over_initializations": est(report.refined_over_initializations),
     }
+    if report.analytic is not None:
+        a = report.analytic
+        out["analytic"] = {"thesis": a.thesis, "angles_kept": a.angles_kept, "refined": a.refined,
+                           "expected_refined": est(report.analytic_expected_refined)}
+    return out

@@ -39,7 +39,7 @@ def test_sums_match_the_theorems_at_a_fixed_gram():
     widths, x, y = small_problem(s=9, widths=(3, 6, 5, 4, 2))
     g = np.random.default_rng(3).standard_normal((9, 2))
     hess = np.broadcast_to(np.eye(2), (9, 2, 2))  # MSE: 2 I / d_n with d_n = 2
-    sums = analytic._sums(np.array(widths), analytic._Kernels.of(x), g[None])
+    sums = analytic._sums(np.array(widths), 9, analytic._Forms.of(x, g), np.eye(2)[None])
     assert sums["thesis_13"][0] == pytest.approx(theorems.theorem_4_13(widths, x, g), rel=1e-12)
     assert sums["thesis_24"][0] == pytest.approx(theorems.theorem_4_24(widths, x, g, hess), rel=1e-12)
     assert sums["refined_13"][0] == pytest.approx(
@@ -52,7 +52,7 @@ def test_angles_kept_is_the_refined_theorem_with_layer_one_by_its_expectation(mo
     widths, x, _ = small_problem(s=8, widths=(3, 6, 5, 1))
     g = np.random.default_rng(4).standard_normal((8, 1))
     hess = np.broadcast_to(2 * np.eye(1), (8, 1, 1))
-    sums = analytic._sums(np.array(widths), analytic._Kernels.of(x), g[None])
+    sums = analytic._sums(np.array(widths), 8, analytic._Forms.of(x, g), np.eye(1)[None])
     monkeypatch.setattr(theorems, "relu_gram", theorems.arccos_gram)
     assert sums["angles_24"][0] == pytest.approx(theorems.theorem_4_24_refined(widths, x, g, hess), rel=1e-12)
 

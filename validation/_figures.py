@@ -37,3 +37,12 @@ def save_figure(fig, path: str, dpi: int = 110) -> str:
 def progress(message: str) -> None:
     """A progress line on stderr."""
     print(message, file=sys.stderr, flush=True)
+
+
+def data_variant(spec: str):
+    """``NAME[:TRANSFORM]`` (e.g. ``pima``, ``pima:center``, ``diabetes:standardize``, ``my.csv``) as a
+    :class:`expectations.data.Dataset` with its target transformed (figure scripts' ``--data``)."""
+    from expectations.data import load_dataset
+
+    name, _, transform = spec.partition(":") if not os.path.exists(spec) else (spec, "", "")
+    return load_dataset(name, target_transform=transform or "none")
