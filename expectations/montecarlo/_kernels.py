@@ -50,7 +50,13 @@ def _chain_offsets(dims):
 @njit(**_JIT)
 def _fill_chain(gen, sigmas, offsets, buf):
     """Draw every entry of every matrix: A_t entries ~ N(0, sigmas[t-1]^2)."""
-    for t in range(offsets.size - 1):
+    _fill_layers(gen, sigmas, offsets, buf, 1)
+
+
+@njit(**_JIT)
+def _fill_layers(gen, sigmas, offsets, buf, first):
+    """Draw every entry of A_first, ..., A_L (the earlier layers are left as they are)."""
+    for t in range(first - 1, offsets.size - 1):
         s = sigmas[t]
         for e in range(offsets[t], offsets[t + 1]):
             buf[e] = s * gen.standard_normal()
@@ -312,6 +318,131 @@ def relu_double_sum(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
         _forward_to(buf, offsets, dims, i, j - 1, bz, bz, tmp)
         alpha_j = _relu_dot(bx, bz, dims[j - 1])
         out[s, 0] = alpha_i * alpha_j * _x_form(buf, offsets, dims, i, j, w, P, v, left, right, tmp)
+    return out
+
+
+@njit(**_JIT)
+def _gaussian_images(gen, vectors, count, cols, rows, sigma, basis, coords):
+    """Replace vectors[:count, :cols] by their images vectors[:count, :rows] under a fresh
+    rows x cols matrix A with N(0, sigma^2) entries, drawing only rows x count normals: with
+    u_a = sum_b coords[a, b] q_b for orthonormal q_b (Gram-Schmidt), A u_a = sum_b coords[a, b] A q_b
+    and the A q_b are independent N(0, sigma^2 I_rows) vectors (Lemma 4.2's rotation invariance).
+    A vector in the span of the earlier ones adds no direction (no normals drawn for it)."""
+    for a in range(count):
+        norm0 = 0.0
+        for c in range(cols):
+            basis[a, c] = vectors[a, c]
+            norm0 += vectors[a, c] ** 2
+        for b in range(a):
+            coords[a, b] = 0.0
+            if coords[b, b] > 0.0:
+                proj = 0.0
+                for c in range(cols):
+                    proj += basis[b, c] * basis[a, c]
+                coords[a, b] = proj
+                for c in range(cols):
+                    basis[a, c] -= proj * basis[b, c]
+        norm = 0.0
+        for c in range(cols):
+            norm += basis[a, c] ** 2
+        coords[a, a] = 0.0
+        if norm > 1e-26 * norm0 and norm > 0.0:
+            coords[a, a] = np.sqrt(norm)
+            for c in range(cols):
+                basis[a, c] /= coords[a, a]
+    for r in range(rows):
+        for a in range(count):
+            vectors[a, r] = 0.0
+        for b in range(count):
+            if coords[b, b] > 0.0:
+                g = sigma * gen.standard_normal()
+                for a in range(b, count):
+                    vectors[a, r] += coords[a, b] * g
+
+
+@njit(**_JIT)
+def _wishart_x_form(gen, rows, cols, sigma, j_is_last, w, P, v, low, left, right):
+    """The X-form of :func:`_x_form` when its chain is the last layer alone (i + 1 = L): with
+    W = A_L A_L^T, X = (W w or w when j = L)^T P W v, and W, Wishart(m_{L-1}, sigma^2 I) of size
+    m_L <= m_{L-1}, is drawn by the Bartlett decomposition W = sigma^2 T T^T (T lower triangular,
+    T_aa^2 ~ chi^2(m_{L-1} - a), T_ab ~ N(0, 1) below the diagonal)."""
+    for a in range(rows):
+        low[a, a] = np.sqrt(gen.chisquare(cols - a))
+        for b in range(a):
+            low[a, b] = gen.standard_normal()
+    _wishart_apply(low, rows, sigma, v, right)
+    if j_is_last:
+        for a in range(rows):
+            left[a] = w[a]
+    else:
+        _wishart_apply(low, rows, sigma, w, left)
+    acc = 0.0
+    for r in range(rows):
+        pr = 0.0
+        for k in range(rows):
+            pr += P[r, k] * right[k]
+        acc += left[r] * pr
+    return acc
+
+
+@njit(**_JIT)
+def _wishart_apply(low, rows, sigma, u, out):
+    """out = sigma^2 T T^T u for the lower-triangular T in ``low``."""
+    for a in range(rows):
+        acc = 0.0
+        for b in range(a, rows):
+            acc += low[b, a] * u[b]
+        out[a] = acc  # (T^T u)_a
+    for a in range(rows - 1, -1, -1):
+        acc = 0.0
+        for b in range(a + 1):
+            acc += low[a, b] * out[b]
+        out[a] = sigma * sigma * acc
+
+
+@njit(**_JIT)
+def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
+    """Reduced Lemma 4.21 / Corollary 4.22: the same random variable as :func:`relu_double_sum`
+    with the layers drawn only where they act.  A_1 .. A_{i-1} act on (x, y, z) alone and A_i on
+    (B x, B z) alone, so their images are drawn row by row from the Gram matrix of the vectors
+    they act on (:func:`_gaussian_images`); A_i is not drawn at all when i = j (nothing uses it);
+    A_{i+1} .. A_L, which the X-form also uses, are drawn in full, except that an X-form chain of
+    the last layer alone (i + 1 = L, m_L <= m_{L-1}) needs only the Wishart matrix A_L A_L^T
+    (:func:`_wishart_x_form`)."""
+    last = dims.size - 1
+    wishart = i + 1 == last and dims[last] <= dims[last - 1]
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    width = dims.max()
+    vectors = np.empty((3, width))
+    basis, coords = np.empty((3, width)), np.empty((3, 3))
+    bx, bz = np.empty(width), np.empty(width)
+    left, right, tmp = np.empty(width), np.empty(width), np.empty(width)
+    low = np.zeros((dims[last], dims[last]))
+    out = np.empty((n, 1))
+    for s in range(n):
+        if not wishart:
+            _fill_layers(gen, sigmas, offsets, buf, i + 1)
+        for c in range(dims[0]):
+            vectors[0, c], vectors[1, c], vectors[2, c] = x[c], y[c], z[c]
+        for t in range(1, i):
+            _gaussian_images(gen, vectors, 3, dims[t - 1], dims[t], sigmas[t - 1], basis, coords)
+        alpha_i = _relu_dot(vectors[0], vectors[1], dims[i - 1])
+        if j > i:  # A_i on (B x, B z), then A_{i+1} .. A_{j-1} from the drawn chain
+            for c in range(dims[i - 1]):
+                vectors[1, c] = vectors[2, c]
+            _gaussian_images(gen, vectors, 2, dims[i - 1], dims[i], sigmas[i - 1], basis, coords)
+            _forward_to(buf, offsets, dims, i + 1, j - 1, vectors[0], bx, tmp)
+            _forward_to(buf, offsets, dims, i + 1, j - 1, vectors[1], bz, tmp)
+            alpha_j = _relu_dot(bx, bz, dims[j - 1])
+        else:
+            alpha_j = _relu_dot(vectors[0], vectors[2], dims[i - 1])
+        if wishart:
+            form = _wishart_x_form(gen, dims[last], dims[last - 1], sigmas[last - 1], j == last, w, P, v,
+                                   low, left, right)
+        else:
+            form = _x_form(buf, offsets, dims, i, j, w, P, v, left, right, tmp)
+        out[s, 0] = alpha_i * alpha_j * form
     return out
 
 

@@ -23,6 +23,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+# Lemma 4.21's reduced sampler draws most of its chain in full, so it lives beside the reference
+# chain helpers it shares (one module, one cache) and is only named here.
+from ._kernels import relu_double_sum_rows as relu_double_sum  # noqa: F401
+
 _JIT = dict(cache=True, nogil=True)
 
 

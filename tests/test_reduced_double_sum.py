@@ -1,0 +1,65 @@
+"""The reduced sampler of Lemma 4.21 / Corollary 4.22 (``method="reduced"``: layers drawn only where
+they act, the last layer's Wishart matrix when it alone carries the X-form) against the reference
+kernel that draws every entry: independent estimates agree within 5 combined standard errors.
+These triple products are heavy-tailed (relative SE 0.3-0.8 % at 10^6 samples), so at generic
+inputs the comparison catches a 6 % error; against the closed form where it is exact (the
+refined Lemma 4.21 at i = j = 2, orthogonal x, y, z) the reduced sampler alone catches 3 %.
+The same bits whatever the pool."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from expectations import montecarlo as mc
+from expectations import registry
+
+RNG = np.random.default_rng(12)
+
+
+def _inputs(d0, dn):
+    x, y, z = RNG.normal(size=(3, d0))             # generic, non-orthogonal
+    w, v = RNG.normal(size=(2, dn))
+    a = RNG.normal(size=(dn, dn))
+    return x, y, z, w, v, a + a.T + dn * np.eye(dn)
+
+
+CASES = {  # widths, i, j, sigmas: which branches of the reduced sampler they take
+    "i = j, last-layer Wishart": ([6, 5, 4, 3], 2, 2, None),
+    "j = L, last-layer Wishart, Hettinger": ([5, 4, 6, 3], 2, 3, "hettinger"),
+    "X-form over two drawn layers": ([4, 5, 3, 6, 2], 2, 3, None),
+    "i = 1, m_L > m_(L-1): drawn in full": ([3, 4, 2, 5], 1, 3, None),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_reduced_double_sum_agrees_with_reference(name):
+    widths, i, j, sigmas = CASES[name]
+    x, y, z, w, v, P = _inputs(widths[0], widths[-1])
+
+    def run(method, seed):
+        return mc.estimate_relu_double_sum(x, y, z, w, v, P, widths, i, j, 1_000_000, seed=seed,
+                                           sigmas=sigmas, method=method)
+
+    ref, red = run("reference", 1), run("reduced", 2)
+    combined = np.hypot(ref.stderr, red.stderr)
+    assert abs(ref.mean - red.mean) < 5 * combined, (ref, red)
+    assert abs(0.06 * ref.mean) > 5 * combined, (ref, red)  # twin: a 6 % error would be caught
+    assert red.stderr < 1.1 * ref.stderr                     # the same random variable: same spread
+
+
+def test_reduced_double_sum_same_bits_across_pools():
+    x, y, z, w, v, P = _inputs(6, 3)
+    runs = [mc.estimate_relu_double_sum(x, y, z, w, v, P, [6, 5, 4, 3], 2, 3, 20_000, seed=5,
+                                        method="reduced", executor=ex)
+            for ex in (None, ThreadPoolExecutor(1), ThreadPoolExecutor(3))]
+    assert len({(r.mean, r.stderr) for r in runs}) == 1
+
+
+def test_reduced_double_sum_matches_the_exact_refined_form():
+    statement = registry.get("Lemma 4.21 (refined)")
+    [case] = [c for c in statement.cases if c.params["i"] == c.params["j"] == 2]
+    exact = statement.evaluate(case)
+    est = statement.estimate(case, 2_000_000, seed=3, method="reduced")
+    assert abs(est.z(exact)) < 5, (est, exact)
+    assert abs(est.z(1.03 * exact)) >= 5 and abs(est.z(0.97 * exact)) >= 5  # 3 % twins
