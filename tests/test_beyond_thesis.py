@@ -185,3 +185,46 @@ def test_exact_double_sum_refuses_other_cells():
         cf.relu_double_sum_exact(**_double_sum_inputs([3, 4, 4, 4, 2], 3, 4, (0, 0, 0)))
     with pytest.raises(ValueError, match="orthogonal"):
         cf.relu_double_sum_exact(**_double_sum_inputs([3, 4, 4, 2], 3, 3, (0.2, 0.2, 0.2)))
+
+
+# ---------------------------------------------------------------- u parallel to v, Theorem 4.24
+
+def test_aligned_closed_form_meets_the_quadrature():
+    rng = np.random.default_rng(7)
+    for t in range(12):
+        vecs = rng.normal(size=(3, 3))
+        if t % 4 == 0:
+            vecs[1] = vecs[0]  # x = y
+        vecs /= np.linalg.norm(vecs, axis=1)[:, None]
+        c = (vecs[0] @ vecs[1], vecs[0] @ vecs[2], vecs[1] @ vecs[2])
+        for rho in (1.0, -1.0):
+            assert rpg.exact_factor(rho, *c) == pytest.approx(rpg.quadrature_factor(rho, *c).value, rel=1e-7)
+    assert rpg.aligned_factor(0, 0, 0) == pytest.approx(1 / (2 * np.pi))
+    assert rpg.aligned_factor(1, 1, 1) == pytest.approx(3.0)
+
+
+def test_refined_exact_terms_reduce_to_the_refined_form_and_check_their_options():
+    from expectations.theorem_corrections import theorem_4_24_refined_exact_terms
+    from expectations.theorems import theorem_4_24_refined
+    rng = np.random.default_rng(2)
+    x, g, h = rng.normal(size=(5, 3)), rng.normal(size=(5, 1)), np.full((5, 1, 1), 2.0)
+    widths = [3, 4, 4, 1]
+    assert theorem_4_24_refined_exact_terms(widths, x, g, h, ()) == theorem_4_24_refined(widths, x, g, h)
+    with pytest.raises(ValueError, match="corrections"):
+        theorem_4_24_refined_exact_terms([3, 4, 4, 1], x, g, h, ("angles",))
+
+
+def test_exact_terms_make_the_refined_theorem_exact_at_depth_2():
+    """At depth 2 the (2, 2) pair and the coincident terms are the refined form's only
+    approximations left: with them the estimate meets E[L''] over initializations."""
+    from expectations.data import synthetic
+    from expectations.montecarlo.initializations import sample_initializations
+    from expectations.theorem_corrections import theorem_4_24_refined_exact_terms
+    from expectations.theorems import theorem_4_24_refined
+    widths, data = [8, 4, 1], synthetic(16, 8, 1, seed=0)
+    g, h = np.random.default_rng(1).standard_normal((16, 1)), np.full((16, 1, 1), 2.0)
+    sample = sample_initializations(widths, data.inputs, n_networks=20_000, seed=SEED,
+                                    output_gradients=g, hessians=h)
+    truth = sample.estimate("second_derivative")
+    assert abs(truth.z(theorem_4_24_refined_exact_terms(widths, data.inputs, g, h))) < Z_THRESHOLD
+    assert abs(truth.z(theorem_4_24_refined(widths, data.inputs, g, h))) > Z_THRESHOLD

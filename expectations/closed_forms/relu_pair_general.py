@@ -56,9 +56,9 @@ def _cdf(t):
 
 def _cosine(name: str, value) -> float:
     c = float(value)
-    if not np.isfinite(c) or abs(c) > 1:
+    if not np.isfinite(c) or abs(c) > 1 + 1e-12:
         raise ValueError(f"{name} must be a cosine in [-1, 1], got {value!r}")
-    return c
+    return min(max(c, -1.0), 1.0)  # rounding of computed cosines
 
 
 def _cosines(rho, c_xy, c_xz, c_yz) -> tuple[float, float, float, float]:
@@ -98,21 +98,60 @@ def abs_product_mean(t) -> np.ndarray:
     return 2 * (np.sqrt(1 - t**2) + t * np.arcsin(t)) / np.pi
 
 
+def aligned_factor(c_xy, c_xz, c_yz) -> np.ndarray:
+    """F at rho = +-1 (u parallel to v) for any cosines, vectorised: 2 E[V1^2 V2 V3; V > 0].
+
+    V = (P.x^, P.y^, P.z^) is trivariate normal with correlations r_12 = c_xy, r_13 = c_xz,
+    r_23 = c_yz.  Stein's lemma twice reduces the orthant moment to orthant probabilities:
+    E[V1^2 V2 V3; +] = E[V2 V3; +] + c_xy E[V1 V3; +] + c_xz E[V1 V2; +],
+    E[Vi Vj; +] = r_ij P + sum_{k != j} r_ik sqrt(1 - r_jk^2) (1 + r_jl.k) / (4 pi),
+    with P = 1/8 + (asin r_12 + asin r_13 + asin r_23) / (4 pi), l the third index and
+    r_jl.k the partial correlation.  Cosines are shrunk by 1e-12 so that equal vectors
+    (r = 1) take the continuous limit; F moves by less than 1e-11.
+    """
+    shrink = 1 - 1e-12
+    r = {(0, 1): np.asarray(c_xy, float) * shrink, (0, 2): np.asarray(c_xz, float) * shrink,
+         (1, 2): np.asarray(c_yz, float) * shrink}
+
+    def cor(a, b):
+        return 1.0 if a == b else r[(min(a, b), max(a, b))]
+
+    orthant = 0.125 + (np.arcsin(r[(0, 1)]) + np.arcsin(r[(0, 2)]) + np.arcsin(r[(1, 2)])) / (4 * np.pi)
+
+    def pair_moment(i, j):
+        out = cor(i, j) * orthant
+        for k in (0, 1, 2):
+            if k == j:
+                continue
+            l = 3 - j - k
+            rjk, rlk = cor(j, k), cor(l, k)
+            partial = (cor(j, l) - rjk * rlk) / np.sqrt((1 - rjk**2) * (1 - rlk**2))
+            out = out + cor(i, k) * np.sqrt(1 - rjk**2) * (1 + np.clip(partial, -1, 1)) / (4 * np.pi)
+        return out
+
+    return 2 * (pair_moment(1, 2) + r[(0, 1)] / shrink * pair_moment(0, 2)
+                + r[(0, 2)] / shrink * pair_moment(0, 1))
+
+
 def exact_factor(rho, c_xy, c_xz, c_yz) -> float:
     """F where a closed form is known (module docstring); ValueError elsewhere.
 
-    Cases, checked in this order: x = y = z (all cosines 1), rho = 0, c_xy = c_xz = 0.
+    Cases, checked in this order: x = y = z (all cosines 1), u parallel to v (rho = +-1,
+    :func:`aligned_factor`), rho = 0, c_xy = c_xz = 0.
     """
     rho, c_xy, c_xz, c_yz = _cosines(rho, c_xy, c_xz, c_yz)
     if c_xy == c_xz == c_yz == 1:
         return 1 + 2 * rho**2
+    if abs(rho) == 1:
+        return float(aligned_factor(c_xy, c_xz, c_yz))
     if rho == 0:
         return float(kappa(c_xy) * kappa(c_xz))
     if c_xy == 0 and c_xz == 0:
         inner = rho * c_yz
         return float((rho * inner + abs_product_mean(rho) * abs_product_mean(inner)) / 4)
-    raise ValueError("no closed form known at these cosines: exact cases are u orthogonal to v "
-                     "(rho = 0), x orthogonal to y and z, and x = y = z; use the quadrature")
+    raise ValueError("no closed form known at these cosines: exact cases are u orthogonal or "
+                     "parallel to v (rho = 0, +-1), x orthogonal to y and z, and x = y = z; "
+                     "use the quadrature")
 
 
 def first_order_factor(rho, c_xy, c_xz, c_yz) -> float:

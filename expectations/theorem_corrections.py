@@ -1,0 +1,103 @@
+"""Exact Lemma 4.19 terms inside the refined Theorem 4.24 (docs/beyond-the-thesis.md).
+
+:func:`~expectations.theorems.theorem_4_24_refined` replaces the thesis's
+A_klm = |x^k|^2 |x^l| |x^m| / pi^2 by K_kl K_km = E[alpha_ikl] E[alpha_jkm] (layer-2
+units), which drops two exactly known pieces of E[alpha_ikl alpha_jkm]:
+
+* coincident samples k = l = m, any layers i, j >= 2: alpha_ikk = ||y||^2 and
+  alpha_jkk = ||C y||^2 with y = B_{i-1,1} x^k (i <= j), and E[||C y||^2 X | y] depends on
+  y only through |y|^2 (A_i y / |y| is standard normal whatever y's direction), so
+  E[alpha_ikk alpha_jkk X] / (E[alpha_ikk] E[alpha_jkk X]) = E||y||^4 / (E||y||^2)^2
+  = prod_{p < min(i, j)} (1 + 2 / d_p)  (Wishart fourth moments; Lemma 4.19 case x = y = z);
+* the pair (i, j) = (2, 2) at every (k, l, m): alpha_2kl alpha_2km sums Lemma 4.19 terms over
+  units p, p' of layer 1; p != p' (u perp v) gives exactly K_kl K_km / d_1^2 per pair,
+  p = p' (u = v) gives |x^k|^2 |x^l| |x^m| F(1; c_kl, c_km, c_lm)
+  (:func:`~expectations.closed_forms.relu_pair_general.aligned_factor`), not the
+  K_kl K_km / d_1^2 the refined form uses.
+
+Both enter additively: :func:`theorem_4_24_corrections` returns each correction and
+:func:`theorem_4_24_refined_exact_terms` the refined form plus the ones chosen.
+The independence of alpha alpha and X elsewhere, and Definition 4.23's B_ij,
+phi and psi, are kept as in the refined form.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _checks
+from .closed_forms.relu_pair_general import aligned_factor, kappa
+from .theorems import _data, _pair_tables, theorem_4_24_refined
+
+
+def _hessians(hessians, s: int, d_n: int) -> np.ndarray:
+    h = _checks.finite_array("hessians", hessians, ndim=3)
+    if h.shape != (s, d_n, d_n):
+        raise ValueError(f"hessians must have shape (s, d_n, d_n), got {h.shape}")
+    return h
+
+
+def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict[str, float]:
+    """The two additive corrections to the refined Theorem 4.24 (module docstring).
+
+    Returns ``{"coincident": ..., "pair_2_2": ...}``; "pair_2_2" leaves out the k = l = m
+    triples, which "coincident" covers, so the two add.
+    """
+    d, x, g = _data(widths, inputs, output_gradients)
+    s, n = x.shape[0], d.size - 1
+    h = _hessians(hessians, s, g.shape[1])
+    phi_table, psi_table = _pair_tables(d.astype(int))
+    norms = np.linalg.norm(x, axis=1)
+    traces = np.trace(h, axis1=1, axis2=2)
+
+    # coincident samples: Delta A_kkk = |x^k|^4 (prod_{p < min(i,j)} (1 + 2/d_p) - 1), i, j >= 2
+    growth = np.cumprod(1 + 2 / d[1:])  # growth[t - 1] = prod_{p <= t}
+    coincident_phi = coincident_psi = 0.0
+    for i in range(2, n + 1):
+        for j in range(2, n + 1):
+            excess = growth[min(i, j) - 2] - 1
+            coincident_phi += phi_table[i - 1, j - 1] * excess
+            coincident_psi += psi_table[i - 1, j - 1] * excess
+    fourth = norms**4
+    coincident = (coincident_phi * np.einsum("k,kp,kpq,kq->", fourth, g, h, g)
+                  + coincident_psi * np.sum(fourth * traces * np.sum(g * g, axis=1)))
+
+    pair = 0.0
+    if n >= 2:
+        safe = np.where(norms > 0, norms, 1.0)
+        unit = x / safe[:, None]
+        cos = np.clip(unit @ unit.T, -1.0, 1.0) * np.outer(norms > 0, norms > 0)
+        kap = kappa(cos)
+        gram = g @ g.T
+        quad_total = trace_total = 0.0
+        for k in range(s):
+            # Delta A_klm = |x^k|^2 |x^l| |x^m| (F(1; c_kl, c_km, c_lm) - kappa_kl kappa_km) / d_1
+            delta = (aligned_factor(cos[k][:, None], cos[k][None, :], cos)
+                     - kap[k][:, None] * kap[k][None, :])
+            delta *= norms[k] ** 2 * np.outer(norms, norms) / d[1]
+            delta[k, k] = 0.0  # the k = l = m triple is in "coincident"
+            quad_total += float(np.sum(h[k] * (g.T @ delta @ g)))
+            trace_total += traces[k] * float(np.sum(delta * gram))
+        pair = phi_table[1, 1] * quad_total + psi_table[1, 1] * trace_total
+    return {"coincident": float(coincident / s**3), "pair_2_2": float(pair / s**3)}
+
+
+#: The corrections :func:`theorem_4_24_refined_exact_terms` can add.
+CORRECTIONS = ("coincident", "pair_2_2")
+
+
+def theorem_4_24_refined_exact_terms(widths, inputs, output_gradients, hessians,
+                                     corrections=CORRECTIONS) -> float:
+    """The refined Theorem 4.24 with the exact Lemma 4.19 terms of ``corrections`` put in.
+
+    ``corrections``: any of :data:`CORRECTIONS` (both by default; an empty tuple gives
+    :func:`~expectations.theorems.theorem_4_24_refined`).
+    """
+    unknown = set(corrections) - set(CORRECTIONS)
+    if unknown:
+        raise ValueError(f"corrections must be among {CORRECTIONS}, got {sorted(unknown)}")
+    base = theorem_4_24_refined(widths, inputs, output_gradients, hessians)
+    if not corrections:
+        return base
+    parts = theorem_4_24_corrections(widths, inputs, output_gradients, hessians)
+    return base + sum(parts[c] for c in corrections)
