@@ -48,6 +48,7 @@ from reference import (
     small_products,
     variate_draws,
 )
+from waits import bench_flops, bench_learning_rate, bench_suite, bench_tolerance
 
 from expectations import theorems as th
 from expectations.data import synthetic
@@ -61,7 +62,7 @@ from expectations.montecarlo.estimators import (
 from expectations.montecarlo.initializations import InitializationSample, sample_initializations
 from expectations.network import CReLUNetwork
 from expectations.one_step import OneStepProblem
-from expectations.sampling import CHUNK_SIZE, ROUND_CHUNKS, Tolerance, chunk_generators
+from expectations.sampling import Tolerance, chunk_generators
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = dict(repeats=7, min_time=0.1, naive_sizes=(32, 64, 128, 192),
@@ -70,14 +71,21 @@ FULL = dict(repeats=7, min_time=0.1, naive_sizes=(32, 64, 128, 192),
             reduced=dict(width=64, n_reference=16384, n_reduced=2**18, n_one_thread=2**16, budget=2**20),
             scaling=dict(repeats=5, min_time=0.05, chain_widths=(16, 32, 64, 128, 256), chain_work=2**23,
                          n_reduced=2**16, net_widths=(16, 32, 64, 128, 256), depths=(1, 2, 3, 4, 5),
-                         sizes=(32, 64, 128, 256, 512), net_s=64, net_work=4e6))
+                         sizes=(32, 64, 128, 256, 512), net_s=64, net_work=4e6),
+            waits=dict(lr_networks=8, lr_monte_carlo=200, lr_rounds=3,
+                       tol_needed=(3000, 10000, 30000, 100000),
+                       suite_rounds=3, suite_all=True, suite_statements=(),
+                       flop_widths=[8, 64, 64, 64, 1], flop_s=256, flop_networks=16))
 QUICK = dict(repeats=2, min_time=0.01, naive_sizes=(16, 32, 64),
              networks=(([8, 32, 32, 1], 128, 32, 8), ([8, 64, 64, 64, 1], 256, 8, 4)),
              relu=(([16, 64, 32], 4096), ([64, 64, 64], 4096)), raw_normals=2**18,
              reduced=dict(width=64, n_reference=4096, n_reduced=2**16, n_one_thread=2**13, budget=2**16),
              scaling=dict(repeats=2, min_time=0.01, chain_widths=(16, 32, 64), chain_work=2**19,
                           n_reduced=2**13, net_widths=(16, 32, 64), depths=(1, 2, 3),
-                          sizes=(16, 32, 64), net_s=32, net_work=2e5))
+                          sizes=(16, 32, 64), net_s=32, net_work=2e5),
+             waits=dict(lr_networks=2, lr_monte_carlo=8, lr_rounds=1, tol_needed=(3000, 30000),
+                        suite_rounds=1, suite_all=False, suite_statements=("Lemma 4.18", "Corollary 4.22"),
+                        flop_widths=[8, 32, 32, 1], flop_s=64, flop_networks=8))
 REL_SE = 1e-3                                                     # section 4's relative standard error
 
 
@@ -463,12 +471,11 @@ def bench_reduced(cfg) -> dict:
     est = fn()
     predicted = next(r for r in rows if r["name"].startswith("estimate_relu_chain_sum")
                      and "time to" in r["name"])["details"]["samples_needed"]["reduced"]
-    round_size = ROUND_CHUNKS * CHUNK_SIZE
     rows.append(row(f"estimate_relu_chain_sum, widths {chain}, method=\"reduced\", "
                     f"Tolerance(rel_stderr={REL_SE:g}), budget {rc['budget']}: samples used", est.n_samples,
                     f"samples in {t['reduced to tolerance']['median_s']:.3g} s (stderr / |mean| = "
                     f"{est.stderr / abs(est.mean):.3g}, target_met = {est.target_met}; the variance above "
-                    f"predicts {predicted:.3g} samples, rounded up to rounds of {round_size})",
+                    f"predicts {predicted:.3g} samples; rounds sized from a pilot chunk, section 7)",
                     "`target_met` = True within the budget", bool(est.target_met), t, samples=est.n_samples,
                     mean=est.mean, stderr=est.stderr, predicted_samples=predicted,
                     why=None if est.target_met else f"the budget of {rc['budget']} samples ran out first."))
@@ -512,9 +519,8 @@ def bench_reduced(cfg) -> dict:
                "`estimate_angle_cdf` draw the sampled quantity exactly (same distribution, variance ratio "
                "1 up to noise); those of `estimate_relu_chain_sum` and `estimate_chain_outer_bilinear` also "
                "integrate out the last layer, which lowers the variance.",
-               "The tolerance run samples rounds of "
-               f"{ROUND_CHUNKS} chunks x {CHUNK_SIZE} samples until stderr <= {REL_SE:g} |mean|, so it "
-               "uses a whole number of rounds."])
+               "The tolerance run samples a pilot chunk, then rounds sized from the variance merged so "
+               f"far, until stderr <= {REL_SE:g} |mean| (section 7)."])
 
 
 # ---------------------------------------------------------------- 5. How cost grows
@@ -636,7 +642,8 @@ def main(argv=None) -> int:
                   mode="quick" if args.quick else "full", repeats=cfg["repeats"],
                   scaling_repeats=cfg["scaling"]["repeats"], machine=machine())
     sections = []
-    for bench in (bench_theorems, bench_initializations, bench_relu_chain, bench_reduced):
+    for bench in (bench_theorems, bench_initializations, bench_relu_chain, bench_reduced, bench_learning_rate,
+                  bench_tolerance, bench_suite, bench_flops):
         print(f"{bench.__name__} ...", file=sys.stderr)
         sections.append(bench(cfg))
     print("bench_scaling ...", file=sys.stderr)

@@ -147,3 +147,23 @@ def test_identical_runs_are_reused_only_inside_the_block():
     assert len(calls) == 9
     assert a.mean.tobytes() == b.mean.tobytes() == d.mean.tobytes() != c.mean.tobytes()
     assert getattr(sampling._reuse, "store", None) is None
+
+
+# ------------------------------------------------------------------ figures
+def test_figure_scripts_run_concurrently_with_one_blas_thread_each(tmp_path, monkeypatch):
+    """Two jobs on two workers overlap in time, and each child sees one BLAS thread; results come
+    back in the order of the jobs."""
+    from expectations import figures
+
+    folder = tmp_path / "validation"
+    folder.mkdir()
+    (folder / "probe.py").write_text(
+        "import os, sys, time\nstart = time.time()\ntime.sleep(1.0)\n"
+        "print('wrote', start, os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr)\n")
+    runs = figures.regenerate(folder, jobs=[("probe.py", (), False), ("probe.py", ("x",), False)], workers=2)
+    assert [r.command for r in runs] == ["python validation/probe.py", "python validation/probe.py x"]
+    starts = [float(r.message.split()[0]) for r in runs]
+    assert all(r.status == "ok" and r.message.endswith(" 1") for r in runs)
+    assert abs(starts[0] - starts[1]) < 0.9   # both started before either finished
+    with pytest.raises(ValueError, match="workers"):
+        figures.regenerate(folder, jobs=[], workers=0)
