@@ -68,6 +68,15 @@ def test_lemma_4_19_off_orthogonality_agrees_with_the_reduced_sampler(cos, theta
     assert abs(est.z(1.03 * closed)) > Z_THRESHOLD  # twin: a 3 % error is visible
 
 
+@pytest.mark.parametrize("c", [-0.4, -0.1, 0.0, 0.2, 0.5, 0.9, 1.0])
+def test_quadrature_over_the_equal_cosine_grid_agrees_with_the_reduced_sampler(c):
+    x, y, z = _vectors((c, c, c))
+    for k, theta in enumerate((0.0, np.pi / 3, np.pi / 2, 2 * np.pi / 3, np.pi)):
+        u, v = _uv(theta)
+        est = mc.estimate_relu_pair(x, y, z, u, v, n_samples=100_000, seed=SEED + k, method="reduced")
+        assert abs(est.z(cf.expected_relu_pair_any(x, y, z, u, v))) < Z_THRESHOLD, (c, theta, est)
+
+
 def test_thesis_formula_is_rejected_at_cosine_0_2():
     x, y, z = _vectors((0.2, 0.2, 0.2))
     u, v = _uv(1.0)
