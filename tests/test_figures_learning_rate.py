@@ -14,9 +14,9 @@ def _run(script, *args):
                           text=True, timeout=120, cwd=VALIDATION)
 
 
-@pytest.mark.parametrize("data", ["synthetic", "diabetes"])
+@pytest.mark.parametrize("data", ["pima", "synthetic", "diabetes:standardize"])
 def test_figure_5_1_tiny(tmp_path, data):
-    if data == "diabetes":
+    if data.startswith("diabetes"):
         pytest.importorskip("sklearn")
     out = tmp_path / "f51.png"
     proc = _run("figure_5_1.py", "--data", data, "--depths", "1", "--widths", "4", "--networks", "2",
@@ -27,12 +27,24 @@ def test_figure_5_1_tiny(tmp_path, data):
     assert [p.name for p in tmp_path.iterdir()] == ["f51.png"]
 
 
+def test_figure_5_1_on_a_users_csv(tmp_path):
+    data = tmp_path / "mine.csv"
+    rows = ["a,b,c,y"] + [f"{k % 7},{(3 * k) % 5},{k % 3},{k % 2}" for k in range(30)]
+    data.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "f51.png"
+    proc = _run("figure_5_1.py", "--data", str(data), "--depths", "1", "--widths", "4", "--networks", "2",
+                "--initializations", "4", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"| {data} | 1 | 4 |" in proc.stdout and out.is_file()
+
+
 def test_figure_5_2_tiny(tmp_path):
     out = tmp_path / "f52.png"
     proc = _run("figure_5_2.py", "--samples", "24", "--steps", "2", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert out.is_file() and out.stat().st_size > 0
     assert "λ* (true optimum of step 1)" in proc.stdout
+    assert "Pima" in proc.stdout or "pima" in proc.stdout
 
 
 @pytest.mark.parametrize("script, args", [

@@ -10,19 +10,27 @@ For every architecture (d_0, m, ..., m, 1) with h = 1..4 hidden layers of width 
   the data's angles kept (squares; see docs/errata.md);
 * the per-network Newton estimate -L_M'(0)/L_M''(0) (triangles);
 * the true optimal learning rate, the global minimiser of the one-step loss (pluses);
-* -E[L_M'(0)]/E[L_M''(0)] over Hettinger initializations (Monte Carlo, diamonds ± SE).
+* -E[L_M'(0)]/E[L_M''(0)] over Hettinger initializations (Monte Carlo, diamonds ± SE);
+* the analytic refined estimate from the architecture and the data alone (stars;
+  expectations.analytic, no network drawn).
 
-The lower row shows each estimate divided by the same network's true optimum (1 = exact).
+The lower row shows each estimate divided by the same network's true optimum (1 = exact):
+every network as a faint point, the median with its interquartile range as a bar (the
+ratios are heavy-tailed, so a mean would mislead).
 
-Data: ``synthetic`` is expectations.data.synthetic (768 x 8, seed = --seed);
-``diabetes`` is scikit-learn's diabetes regression set (442 x 10, *not* the thesis's
-Pima data) with inputs and the target both standardised to mean 0, variance 1.
-``--samples`` keeps a random subset of rows (seed --seed) for quick runs.
+Data (``--data``, as ``expectations learning-rate --data``): ``pima`` (default) is the
+thesis's Pima Indians Diabetes data (768 x 8, Outcome 0/1, shipped with the package);
+``synthetic`` is expectations.data.synthetic (768 x 8, seed 0); ``diabetes`` and
+``breast-cancer`` are scikit-learn's sets (the first a 442 x 10 regression, *not* the Pima
+data); or a CSV path.  ``NAME:center`` / ``NAME:standardize`` transform the target
+(e.g. ``diabetes:standardize``).  Inputs are always standardised.  ``--samples`` keeps a
+random subset of rows (seed --seed) for quick runs.
 
 Prints a Markdown table of the ratios to stdout, progress to stderr, and writes
 figures/figure_5_1_<data>.png (only after everything succeeded).
 
-    python validation/figure_5_1.py [--data synthetic|diabetes] [--networks 5] [--widths 8,16,32,64,128]
+    python validation/figure_5_1.py [--data pima|synthetic|diabetes[:standardize]|breast-cancer|FILE.csv]
+                                    [--networks 5] [--widths 8,16,32,64,128]
                                     [--depths 1,2,3,4] [--initializations 100] [--samples S]
                                     [--seed 0] [--out PATH]
 """
@@ -38,16 +46,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from _figures import FIGURES, plt, progress, save_figure
+from _figures import FIGURES, data_variant, plt, progress, save_figure
 from matplotlib.ticker import FormatStrFormatter, LogLocator
 
-from expectations.data import load_sklearn, synthetic
+from expectations.analytic import analytic_learning_rate
+from expectations.data import DATASET_NAMES
 from expectations.learning_rate import NetworkResult, analyse_network
 from expectations.montecarlo.initializations import sample_initializations
 from expectations.network import CReLUNetwork
 from expectations.one_step import OneStepProblem
+from expectations.spread import Spread
 
-DATA_SETS = ("synthetic", "diabetes")
 N_INDEX_SAMPLES = 4000
 
 
@@ -59,22 +68,17 @@ class Architecture:
     networks: list[NetworkResult]
     expected: object  # Estimate of -E[L']/E[L'']
     thesis_loss_growth: np.ndarray  # L_M(thesis exact) / L_M(0), per network
+    analytic_refined: float  # -E[T4.13 refined]/E[T4.24 refined] in closed form (no network drawn)
 
 
-def load_data(name: str, samples: int | None, seed: int):
-    """(inputs, targets (s, 1), description)."""
-    if name == "synthetic":
-        data = synthetic(seed=seed)
-        x, y = data.inputs, data.targets
-        desc = f"synthetic data (768 x 8, seed {seed})"
-    elif name == "diabetes":
-        data = load_sklearn("diabetes")
-        x = data.inputs
-        y = data.targets.reshape(-1, 1)
-        y = (y - y.mean()) / y.std()
-        desc = "scikit-learn diabetes regression (442 x 10, inputs and target standardised)"
-    else:
-        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATA_SETS)}")
+def load_data(spec: str, samples: int | None, seed: int):
+    """(inputs, targets (s, 1), description) of ``NAME[:TRANSFORM]`` or a CSV path."""
+    data = data_variant(spec)
+    x, y = data.inputs, data.targets
+    name, _, transform = spec.partition(":")
+    desc = DATASET_NAMES.get(name, f"{data.name} ({x.shape[0]} x {x.shape[1]})")
+    if transform:
+        desc += f", target {'centred' if transform == 'center' else 'standardised'}"
     if samples is not None:
         if not 2 <= samples <= x.shape[0]:
             raise ValueError(f"--samples must be between 2 and {x.shape[0]}, got {samples}")
@@ -98,7 +102,7 @@ def analyse(depth, width, widths, x, y, n_networks, n_mc, seed, pool) -> Archite
     pairs = list(pool.map(one, range(n_networks)))
     expected = sample_initializations(widths, x, y, "mse", n_mc, seed).optimal_learning_rate()
     return Architecture(depth, width, widths, [p[0] for p in pairs], expected,
-                        np.array([p[1] for p in pairs]))
+                        np.array([p[1] for p in pairs]), analytic_learning_rate(widths, x, y).refined)
 
 
 def ratios(arch: Architecture, attribute: str) -> np.ndarray:
@@ -111,20 +115,12 @@ def ratios(arch: Architecture, attribute: str) -> np.ndarray:
     return np.array(out, dtype=float)
 
 
-def mean_se(values: np.ndarray) -> tuple[float, float, int]:
-    v = values[np.isfinite(values)]
-    if v.size == 0:
-        return math.nan, math.nan, 0
-    se = v.std(ddof=1) / math.sqrt(v.size) if v.size > 1 else math.nan
-    return float(v.mean()), float(se), int(v.size)
-
-
 def expected_over_true(arch: Architecture) -> tuple[float, float]:
     """-E[L']/E[L''] over the mean true optimum of the networks, with a delta-method SE."""
-    true, true_se, _ = mean_se(np.array([r.true_optimum for r in arch.networks]))
-    ratio = arch.expected.mean / true
+    true = Spread.of([r.true_optimum for r in arch.networks])
+    ratio = arch.expected.mean / true.mean
     se = abs(ratio) * math.hypot(arch.expected.stderr / arch.expected.mean,
-                                 (true_se if math.isfinite(true_se) else 0) / true)
+                                 (true.stderr if math.isfinite(true.stderr) else 0) / true.mean)
     return ratio, se
 
 
@@ -134,33 +130,37 @@ def fmt(m: float, se: float) -> str:
     return f"{m:.3g} ± {se:.2g}" if math.isfinite(se) else f"{m:.3g}"
 
 
+def median_iqr(values: np.ndarray) -> str:
+    s = Spread.of(values)
+    return "n/a" if s.n == 0 else f"{s.median:.3g} [{s.q25:.3g}, {s.q75:.3g}]"
+
+
 def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
     lines = [
-        f"Ratios estimate / true optimum, mean ± SE over {n_networks} initial networks ({data_name}, MSE); "
-        "median [min, max] of thesis / true; MC = -E[L']/E[L''] over initializations / mean true optimum "
-        "(delta-method SE); L(thesis)/L(0) = median loss after one step at the thesis's (exact) rate over "
-        "the initial loss",
+        f"Ratios estimate / true optimum over {n_networks} initial networks ({data_name}, MSE): median "
+        "[interquartile range] network by network, and the thesis's mean ± SE (heavy-tailed); analytic = "
+        "the refined estimate from the architecture and the data alone over the mean true optimum; MC = "
+        "-E[L']/E[L''] over initializations / mean true optimum (delta-method SE); L(thesis)/L(0) = median "
+        "loss after one step at the thesis's (exact) rate over the initial loss",
         "",
-        "| data | hidden layers | width | thesis (exact sums) / true | median [min, max] "
+        "| data | hidden layers | width | thesis (exact sums) / true | thesis mean ± SE "
         "| thesis (4000-index subsample) / true | subsample ≤ 0 | refined / true | Newton / true "
-        "| MC / mean true | true optimum | L(thesis)/L(0) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| analytic / mean true | MC / mean true | true optimum (mean ± SE) | L(thesis)/L(0) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for a in results:
-        te_all = ratios(a, "thesis_exact")
-        te = mean_se(te_all)
-        spread = f"{np.median(te_all):.3g} [{te_all.min():.2g}, {te_all.max():.2g}]"
+        thesis = Spread.of(ratios(a, "thesis_exact"))
         sub = ratios(a, "thesis_subsampled")
-        ts = mean_se(sub)
-        refined = mean_se(ratios(a, "refined_exact"))
-        nw = mean_se(ratios(a, "newton"))
-        true = mean_se(np.array([r.true_optimum for r in a.networks]))
+        true = Spread.of([r.true_optimum for r in a.networks])
         mc, mc_se = expected_over_true(a)
+        ratio = a.analytic_refined / true.mean
+        analytic = fmt(ratio, ratio * true.stderr / true.mean)
         n_bad = int(np.sum(~(sub > 0)))
-        lines.append(f"| {data_name} | {a.depth} | {a.width} | {fmt(*te[:2])} | {spread} | {fmt(*ts[:2])} | "
-                     f"{n_bad}/{len(sub)} | {fmt(*refined[:2])} | {fmt(*nw[:2])} | {fmt(mc, mc_se)} | "
-                     f"{fmt(*true[:2])} | "
-                     f"{np.median(a.thesis_loss_growth):.2g} |")
+        lines.append(f"| {data_name} | {a.depth} | {a.width} | {median_iqr(ratios(a, 'thesis_exact'))} "
+                     f"| {fmt(thesis.mean, thesis.stderr)} | {median_iqr(sub[sub > 0])} | {n_bad}/{len(sub)} "
+                     f"| {median_iqr(ratios(a, 'refined_exact'))} | {median_iqr(ratios(a, 'newton'))} "
+                     f"| {analytic} | {fmt(mc, mc_se)} | {fmt(true.mean, true.stderr)} "
+                     f"| {np.median(a.thesis_loss_growth):.2g} |")
     return "\n".join(lines)
 
 
@@ -200,6 +200,7 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
             e = a.expected
             ax.errorbar(a.width * 1.14, e.mean, yerr=e.stderr, fmt="D", color=c, mfc="white", ms=6,
                         capsize=3)
+            ax.plot(a.width * 1.3, a.analytic_refined, "*", color=c, ms=9)
         ax.set(xscale="log", yscale="log", title=f"{depth} hidden layer{'s' if depth > 1 else ''} "
                f"(n = {depth + 1})", xlabel="hidden width m")
         ax.set_xticks(widths, [str(w) for w in widths])
@@ -227,6 +228,8 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
         plt.Line2D([], [], ls="none", marker="+", color="k", ms=9, mew=1.4, label="true optimum"),
         plt.Line2D([], [], ls="none", marker="D", mfc="white", color="0.3",
                    label=f"-E[L'(0)]/E[L''(0)], {n_mc} initializations ± SE"),
+        plt.Line2D([], [], ls="none", marker="*", color="0.3", ms=9,
+                   label="analytic refined (architecture and data alone)"),
     ]
     fig.legend(handles=handles, loc="upper center", ncol=3, fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, 0.96))
@@ -243,10 +246,10 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
             xs = jitter(xoff, np.arange(n), n, 0.03)
             filled = attribute == "thesis_exact"
             ax.plot(xs, r, marker, color=c, ms=4, alpha=0.45, mfc=c if filled else "none")
-            m, se, _ = mean_se(r)
-            if math.isfinite(m):
-                ax.errorbar(xoff, m, yerr=se if math.isfinite(se) else None, fmt="_", color=c, ms=14,
-                            mew=2, capsize=3)
+            q = Spread.of(r)
+            if q.n:
+                ax.errorbar(xoff, q.median, yerr=[[q.median - q.q25], [q.q75 - q.median]], fmt="_", color=c,
+                            ms=14, mew=2, capsize=3)
         bottom[2].plot(xoff, expected_over_true(a)[0], "D", color=c, mfc="white", ms=5)
     for ax, title in zip(bottom, ("thesis estimate (exact sums) / true optimum",
                                   "refined estimate / true optimum",
@@ -266,7 +269,7 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
     bottom[2].legend(handles=[plt.Line2D([], [], ls="none", marker="s", color=colours[d],
                                          label=f"{d} hidden layer{'s' if d > 1 else ''}") for d in depths]
                      + [plt.Line2D([], [], ls="none", marker="_", ms=14, mew=2, color="0.3",
-                                   label="mean ± SE over networks"),
+                                   label="median and IQR over networks"),
                         plt.Line2D([], [], ls="none", marker="D", mfc="white", color="0.3",
                                    label="-E[L']/E[L''] / mean true")],
                      fontsize=8, loc="best")
@@ -277,7 +280,9 @@ def plot(results: list[Architecture], depths, widths, desc: str, n_mc: int, out:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="synthetic", help="synthetic or diabetes")
+    parser.add_argument("--data", default="pima",
+                        help="pima (default), synthetic, diabetes, breast-cancer or a CSV path; "
+                             "NAME:center or NAME:standardize transforms the target")
     parser.add_argument("--networks", type=int, default=5, help="initial networks per architecture")
     parser.add_argument("--widths", default="8,16,32,64,128", help="hidden widths m")
     parser.add_argument("--depths", default="1,2,3,4", help="numbers of hidden layers h")
@@ -294,10 +299,11 @@ def main(argv=None) -> int:
         parser.error("--widths and --depths are comma-separated integers")
     if min(widths) < 1 or min(depths) < 1 or args.networks < 2 or args.initializations < 2:
         parser.error("widths and depths must be >= 1, --networks and --initializations >= 2")
-    out = args.out or os.path.join(FIGURES, f"figure_5_1_{args.data}.png")
+    label = os.path.splitext(os.path.basename(args.data))[0].replace(":", "_").replace("-", "_")
+    out = args.out or os.path.join(FIGURES, f"figure_5_1_{label}.png")
     try:
         x, y, desc = load_data(args.data, args.samples, args.seed)
-    except ValueError as err:
+    except (ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
