@@ -28,6 +28,8 @@ from .sampling import reusing_results
 Z_THRESHOLD = 5.0
 #: Relative difference below which an identity holds (rounding only).
 IDENTITY_TOLERANCE = 1e-10
+#: Width of the params column of the text table (longer parameter lists wrap).
+PARAMS_WIDTH = 40
 #: Floor of the standard error in z, relative to the compared values: a reduced sampler that
 #: integrates out every random matrix (one layer) has zero variance, and its "standard error"
 #: is rounding noise, against which a z-score would be meaningless.
@@ -121,8 +123,23 @@ def run(statements: Iterable[Statement] | None = None, n_samples: int | None = N
     return rows
 
 
+def _param_items(params: dict) -> list[str]:
+    return [f"{k}={v if isinstance(v, str) else str(v).replace(' ', '')}" for k, v in params.items()]
+
+
 def _params(params: dict) -> str:
-    return " ".join(f"{k}={v if isinstance(v, str) else str(v).replace(' ', '')}" for k, v in params.items())
+    return " ".join(_param_items(params))
+
+
+def _wrap_items(items: list[str], width: int) -> list[str]:
+    """``items`` joined by blanks into lines of at most ``width`` characters (a longer item stays whole)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 1 + len(item) <= width:
+            lines[-1] += " " + item
+        else:
+            lines.append(item)
+    return lines or [""]
 
 
 def _num(x: float | None, fmt: str = ".5g") -> str:
@@ -153,9 +170,15 @@ def sampler_summary(rows: list[Row]) -> str:
 
 
 def format_table(rows: list[Row]) -> str:
-    """A plain-text table, one row per case."""
+    """A plain-text table, one row per case; parameters longer than :data:`PARAMS_WIDTH` continue on
+    the next lines of the params column."""
     header = ("statement", "params", "closed form", "estimate ± SE", "z", "rel. error ± SE", "verdict")
-    lines = [header] + [row_cells(r) for r in rows]
+    lines = [header]
+    for r in rows:
+        first, *rest = _wrap_items(_param_items(r.params), PARAMS_WIDTH)
+        cells = row_cells(r)
+        lines.append((cells[0], first, *cells[2:]))
+        lines += [("", more, "", "", "", "", "") for more in rest]
     widths = [max(len(line[c]) for line in lines) for c in range(len(header))]
     out = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]
     out.insert(1, "  ".join("-" * w for w in widths))
