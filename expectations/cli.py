@@ -85,6 +85,9 @@ def _learning_rate(args: argparse.Namespace) -> int:
 
     widths = args.widths
     _check_outputs(args, ("json",))
+    if args.data in DATASET_NAMES and args.target != "-1":
+        raise ValueError(f"--target picks a column of a CSV file; the data set {args.data!r} has its own "
+                         f"target ({_NAMED_TARGETS[args.data]})")
     try:
         data = load_dataset(args.data, n_features=widths[0], n_outputs=widths[-1], seed=args.seed,
                             one_hot=args.loss == "cross-entropy", target=_target(args.target),

@@ -416,3 +416,21 @@ def test_the_report_quotes_its_command(tmp_path, monkeypatch, capsys):
                      "--quiet"]) == 0
     assert f"by `expectations validate --statement 'Lemma 4.18' --samples 1e3 --report {path} --quiet`" \
         in path.read_text()
+
+
+def test_learning_rate_says_which_rows_target_and_standardisation(tmp_path, monkeypatch, capsys):
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt  # the data line is printed before the sampling starts
+
+    monkeypatch.setattr("expectations.learning_rate.learning_rate_report", stop)
+    assert cli.main(["learning-rate", "--widths", "8,4,1", "--target-transform", "center", "--quiet"]) == 130
+    out = capsys.readouterr().out
+    assert out == ("data pima (target centred): all 768 rows; 8 inputs, each standardised to mean 0 and SD 1"
+                   "; target column Outcome (0/1), centred\n")
+    path = tmp_path / "d.csv"
+    path.write_text("a,b,y\n1,2,3\n4,5,7\n0,1,2\n")
+    assert cli.main(["learning-rate", "--widths", "2,4,1", "--data", str(path), "--target", "b"]) == 130
+    assert "data d: all 3 rows; 2 inputs, each standardised to mean 0 and SD 1; target column b" \
+        in capsys.readouterr().out
+    _fails(["learning-rate", "--widths", "8,4,1", "--target", "Glucose"],
+           "--target picks a column of a CSV file", capsys)
