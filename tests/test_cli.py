@@ -100,7 +100,7 @@ def test_learning_rate_command_on_a_csv_file(tmp_path, capsys):
     # the ratio to the true optimum is taken network by network, not as a ratio of means
     nets = report["networks"]
     mean_ratio = np.mean([r["newton"] / r["true_optimum"] for r in nets if r["newton"] is not None])
-    assert report["ratio_to_true_optimum"]["newton"]["estimate"] == pytest.approx(mean_ratio, rel=1e-12)
+    assert report["ratio_to_true_optimum"]["newton"]["mean"] == pytest.approx(mean_ratio, rel=1e-12)
     assert "estimate / true optimum, network by network" in out
 
 
