@@ -167,3 +167,37 @@ def test_figure_scripts_run_concurrently_with_one_blas_thread_each(tmp_path, mon
     assert abs(starts[0] - starts[1]) < 0.9   # both started before either finished
     with pytest.raises(ValueError, match="workers"):
         figures.regenerate(folder, jobs=[], workers=0)
+
+
+# ------------------------------------------------------------------ the network kernel's BLAS products
+NETWORK_SCRIPT = """
+import json, numpy as np
+from expectations.montecarlo.initializations import sample_initializations
+rng = np.random.default_rng(0)
+x, y = rng.standard_normal((256, 8)), rng.standard_normal((256, 1))
+m = sample_initializations([8, 64, 64, 1], x, y, "mse", 8, seed=2).moments
+print(json.dumps([v.hex() for v in np.concatenate([m.mean, m.comoment.ravel()])]))
+"""
+
+
+def test_network_kernel_same_bits_at_any_pool_size_and_blas_default():
+    """BLAS products, one network per thread and one BLAS thread per worker: the same bits with one or
+    two Numba threads, BLAS left at its default thread count (OPENBLAS_NUM_THREADS unset)."""
+    def run(threads):
+        env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+        env["NUMBA_NUM_THREADS"] = str(threads)
+        out = subprocess.run([sys.executable, "-c", NETWORK_SCRIPT], env=env, capture_output=True, text=True,
+                             check=True)
+        return json.loads(out.stdout)
+
+    assert run(1) == run(2)
+
+
+def test_network_kernel_same_bits_across_executors():
+    from expectations.montecarlo.initializations import sample_initializations
+
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((64, 4)), rng.standard_normal((64, 1))
+    runs = [sample_initializations([4, 16, 16, 1], x, y, "mse", 12, seed=3, executor=ex).moments
+            for ex in (None, ThreadPoolExecutor(1), ThreadPoolExecutor(3))]
+    assert len({(m.mean.tobytes(), m.comoment.tobytes()) for m in runs}) == 1

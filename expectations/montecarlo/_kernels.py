@@ -448,7 +448,10 @@ def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
 
 # ------------------------------------------------------------------ networks
 # Monte Carlo over symmetric Hettinger initializations (P_i = N_i, no bias):
-# one sample is one network; the data set is fixed.
+# one sample is one network; the data set is fixed.  The matrix products go
+# through BLAS (np.dot): every network is computed by one thread, and the chunk
+# pools run BLAS on one thread (sampling._run_chunks), so the bits do not depend
+# on the pool's size.
 
 #: Columns of :func:`network_derivatives`.
 NETWORK_COLUMNS = ("first_derivative", "theorem_4_13", "theorem_4_13_exact_first_layer",
@@ -457,39 +460,9 @@ NETWORK_COLUMNS = ("first_derivative", "theorem_4_13", "theorem_4_13_exact_first
 
 
 @njit(**_JIT)
-def _matmul_transpose(vectors, matrix):
-    """vectors @ matrix.T (rows are samples).  Each entry is summed over the columns in
-    order, as :func:`_dot` would; the inner loop runs over the output row instead, so it
-    vectorises without reordering any sum (a dot product's reduction would not)."""
-    s, rows, cols = vectors.shape[0], matrix.shape[0], matrix.shape[1]
-    columns = np.ascontiguousarray(matrix.T)
-    out = np.zeros((s, rows))
-    for k in range(s):
-        for c in range(cols):
-            v = vectors[k, c]
-            for r in range(rows):
-                out[k, r] += v * columns[c, r]
-    return out
-
-
-@njit(**_JIT)
 def _masked_gradient_apply(gp, gn, x, vectors):
     """Per sample k: G_P (pos_k * v_k) + G_N (neg_k * v_k), pos/neg the signs of x_k."""
-    return _matmul_transpose(vectors * (x > 0), gp) + _matmul_transpose(vectors * (x < 0), gn)
-
-
-@njit(**_JIT)
-def _relu_outer(delta, x, sign, scale):
-    """scale * sum_k delta_k ReLU(sign * x_k)^T, in a fixed summation order."""
-    relu = np.maximum(sign * x, 0.0)
-    out = np.zeros((delta.shape[1], x.shape[1]))
-    for r in range(delta.shape[1]):
-        for k in range(delta.shape[0]):
-            d = delta[k, r]
-            if d != 0.0:
-                for c in range(x.shape[1]):
-                    out[r, c] += d * relu[k, c]
-    return out * scale
+    return np.dot(vectors * (x > 0), gp.T) + np.dot(vectors * (x < 0), gn.T)
 
 
 @njit(**_JIT)
@@ -540,7 +513,7 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
                     for t in range(1, n_layers + 1)]
         acts = [inputs.copy()]
         for t in range(1, n_layers + 1):
-            acts.append(_matmul_transpose(acts[t - 1], matrices[t - 1]))
+            acts.append(np.dot(acts[t - 1], matrices[t - 1].T))
         grad, hess = _output_loss_derivatives(acts[n_layers], targets, loss_code, fixed_hessians)
         # backpropagation: parameter gradients of L_M for P_t and N_t
         gps = []  # stored from the last layer down: gps[n_layers - t] belongs to layer t
@@ -548,23 +521,16 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
         delta = grad
         for t in range(n_layers, 0, -1):
             x = acts[t - 1]
-            gps.append(_relu_outer(delta, x, 1.0, 1.0 / s))
-            gns.append(_relu_outer(delta, x, -1.0, -1.0 / s))
-            back = np.zeros((s, dims[t - 1]))
-            matrix = matrices[t - 1]
-            for k in range(s):
-                for r in range(dims[t]):
-                    d = delta[k, r]
-                    for c in range(dims[t - 1]):
-                        back[k, c] += d * matrix[r, c]
-            delta = back * (x != 0)
+            gps.append(np.dot(delta.T, np.maximum(x, 0.0)) * (1.0 / s))
+            gns.append(np.dot(delta.T, np.maximum(-x, 0.0)) * (-1.0 / s))
+            delta = np.dot(delta, matrices[t - 1]) * (x != 0)
         # forward mode in lambda
         dx = np.zeros_like(inputs)
         ddx = np.zeros_like(inputs)
         for t in range(1, n_layers + 1):
             x = acts[t - 1]
-            wdx = _matmul_transpose(dx * (x != 0), matrices[t - 1])
-            wddx = _matmul_transpose(ddx * (x != 0), matrices[t - 1])
+            wdx = np.dot(dx * (x != 0), matrices[t - 1].T)
+            wddx = np.dot(ddx * (x != 0), matrices[t - 1].T)
             gp, gn = gps[n_layers - t], gns[n_layers - t]
             gx = _masked_gradient_apply(gp, gn, x, x)
             gdx = _masked_gradient_apply(gp, gn, x, dx)
@@ -578,13 +544,9 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
             first_sum += _dot(grad[k], ddx[k])
             second_sum += _dot(dx[k], _matvec(hess[k], dx[k]))
         # Theorem 4.13 with this network's output gradients
-        gram_k = 0.0
-        gram_a = 0.0
-        for k in range(s):
-            for m in range(s):
-                gg = _dot(grad[k], grad[m])
-                gram_k += gg * arccos_gram[k, m]
-                gram_a += gg * relu_gram[k, m]
+        gram = np.dot(grad, grad.T)
+        gram_k = (gram * arccos_gram).sum()
+        gram_a = (gram * relu_gram).sum()
         # Theorem 4.24, factorised: u = sum_l |x^l| dL^l
         u = np.zeros(grad.shape[1])
         for k in range(s):
@@ -612,13 +574,8 @@ def network_derivatives(gen, n, dims, inputs, targets, loss_code, fixed_hessians
 def _refined_theorem_4_24(grad, hess, arccos_gram, relu_gram, coef):
     """s^3 times theorems.theorem_4_24_refined, from v = K dL and r = R dL."""
     s, d = grad.shape
-    v = np.zeros((s, d))
-    r = np.zeros((s, d))
-    for k in range(s):
-        for m in range(s):
-            for p in range(d):
-                v[k, p] += arccos_gram[k, m] * grad[m, p]
-                r[k, p] += relu_gram[k, m] * grad[m, p]
+    v = np.dot(arccos_gram, grad)
+    r = np.dot(relu_gram, grad)
     total = 0.0
     for k in range(s):
         tr = 0.0
