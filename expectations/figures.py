@@ -27,9 +27,11 @@ JOBS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("figure_4_2.py", ("--dataset", "digits"), True),
     ("figure_4_2.py", ("--dataset", "breast_cancer"), True),
     ("figure_4_2.py", ("--dataset", "wine"), True),
+    ("figure_5_1.py", ("--data", "pima"), False),
     ("figure_5_1.py", ("--data", "synthetic"), False),
-    ("figure_5_1.py", ("--data", "diabetes"), True),
-    ("figure_5_2.py", (), False),
+    ("figure_5_1.py", ("--data", "diabetes:standardize"), True),
+    ("figure_5_2.py", ("--data", "pima"), False),
+    ("thesis_error_by_data.py", (), True),
     ("approximation_error.py", (), False),
     ("theorem_error.py", (), False),
 )

@@ -19,9 +19,14 @@ FIGURES = (
     ("figure_4_2_digits.png", "Figure 4.2: angles of the digits data set with the fitted n"),
     ("figure_4_2_breast_cancer.png", "Figure 4.2: angles of the breast-cancer data set with the fitted n"),
     ("figure_4_2_wine.png", "Figure 4.2: angles of the wine data set with the fitted n"),
+    ("figure_5_1_pima.png", "Figure 5.1: estimated vs true optimal learning rates (the thesis's Pima data)"),
     ("figure_5_1_synthetic.png", "Figure 5.1: estimated vs true optimal learning rates (synthetic data)"),
-    ("figure_5_1_diabetes.png", "Figure 5.1: estimated vs true optimal learning rates (diabetes data)"),
-    ("figure_5_2.png", "Figure 5.2: loss over five steps at multiples of the optimal rate"),
+    ("figure_5_1_diabetes_standardize.png",
+     "Figure 5.1: estimated vs true optimal learning rates (scikit-learn's diabetes regression, "
+     "target standardised)"),
+    ("figure_5_2_pima.png", "Figure 5.2: loss over five steps at multiples of the optimal rate (Pima data)"),
+    ("thesis_error_by_data.png", "Why the thesis's learning-rate error depends on the data (by data set, "
+     "target-shift dose response)"),
     ("approximation_error.png", "Relative error of Lemmas 4.19, 4.20 and Corollary 4.22 against size"),
     ("theorem_error.png", "Relative error of Theorems 4.13 and 4.24 by depth, width and data size"),
     ("benchmark_scaling.png", "How the cost of the kernels grows with width, depth and data size"),
