@@ -434,3 +434,30 @@ def test_learning_rate_says_which_rows_target_and_standardisation(tmp_path, monk
         in capsys.readouterr().out
     _fails(["learning-rate", "--widths", "8,4,1", "--target", "Glucose"],
            "--target picks a column of a CSV file", capsys)
+
+
+def test_losing_every_worker_mid_run_is_one_line_and_exit_code_2(tmp_path, capsys):
+    import threading
+    import time
+
+    distributed = pytest.importorskip("distributed")
+    path = tmp_path / "rows.json"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster:
+        def remove_the_worker_once_busy():
+            with distributed.Client(cluster.scheduler_address, timeout=10) as client:
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline and not any(client.processing().values()):
+                    time.sleep(0.05)
+                cluster.scale(0)
+
+        remover = threading.Thread(target=remove_the_worker_once_busy, daemon=True)
+        remover.start()
+        code = cli.main(["validate", "--statement", "Lemma 4.8", "--samples", "2e7", "--scheduler",
+                         cluster.scheduler_address, "--worker-timeout", "1", "--json", str(path), "--quiet"])
+        remover.join()
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("expectations: error: all workers of the Dask scheduler at ")
+    assert err.endswith("were lost and none came back within 1 s (--worker-timeout)\n")
+    assert not path.exists()
