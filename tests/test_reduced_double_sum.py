@@ -1,6 +1,6 @@
 """The reduced sampler of Lemma 4.21 / Corollary 4.22 (``method="reduced"``: layers drawn only where
-they act, the last layer's Wishart matrix when it alone carries the X-form) against the reference
-kernel that draws every entry: independent estimates agree within 5 combined standard errors.
+they act; A_i and the last layer integrated out when the last layer alone carries the X-form) against
+the reference kernel that draws every entry: independent estimates agree within 5 combined standard errors.
 These triple products are heavy-tailed (relative SE 0.3-0.8 % at 10^6 samples), so at generic
 inputs the comparison catches a 6 % error; against the closed form where it is exact (the
 refined Lemma 4.21 at i = j = 2, orthogonal x, y, z) the reduced sampler alone catches 3 %.
@@ -25,8 +25,8 @@ def _inputs(d0, dn):
 
 
 CASES = {  # widths, i, j, sigmas: which branches of the reduced sampler they take
-    "i = j, last-layer Wishart": ([6, 5, 4, 3], 2, 2, None),
-    "j = L, last-layer Wishart, Hettinger": ([5, 4, 6, 3], 2, 3, "hettinger"),
+    "i = j, last layer integrated out": ([6, 5, 4, 3], 2, 2, None),
+    "j = L, A_i and the last layer integrated out, Hettinger": ([5, 4, 6, 3], 2, 3, "hettinger"),
     "X-form over two drawn layers": ([4, 5, 3, 6, 2], 2, 3, None),
     "i = 1, m_L > m_(L-1): drawn in full": ([3, 4, 2, 5], 1, 3, None),
 }
@@ -45,7 +45,7 @@ def test_reduced_double_sum_agrees_with_reference(name):
     combined = np.hypot(ref.stderr, red.stderr)
     assert abs(ref.mean - red.mean) < 5 * combined, (ref, red)
     assert abs(0.06 * ref.mean) > 5 * combined, (ref, red)  # twin: a 6 % error would be caught
-    assert red.stderr < 1.1 * ref.stderr                     # the same random variable: same spread
+    assert red.stderr < 1.1 * ref.stderr        # the same random variable, or one with layers integrated out
 
 
 def test_reduced_double_sum_same_bits_across_pools():

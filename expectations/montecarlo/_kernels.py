@@ -361,56 +361,48 @@ def _gaussian_images(gen, vectors, count, cols, rows, sigma, basis, coords):
 
 
 @njit(**_JIT)
-def _wishart_x_form(gen, rows, cols, sigma, j_is_last, w, P, v, low, left, right):
-    """The X-form of :func:`_x_form` when its chain is the last layer alone (i + 1 = L): with
-    W = A_L A_L^T, X = (W w or w when j = L)^T P W v, and W, Wishart(m_{L-1}, sigma^2 I) of size
-    m_L <= m_{L-1}, is drawn by the Bartlett decomposition W = sigma^2 T T^T (T lower triangular,
-    T_aa^2 ~ chi^2(m_{L-1} - a), T_ab ~ N(0, 1) below the diagonal)."""
-    for a in range(rows):
-        low[a, a] = np.sqrt(gen.chisquare(cols - a))
-        for b in range(a):
-            low[a, b] = gen.standard_normal()
-    _wishart_apply(low, rows, sigma, v, right)
-    if j_is_last:
-        for a in range(rows):
-            left[a] = w[a]
-    else:
-        _wishart_apply(low, rows, sigma, w, left)
-    acc = 0.0
-    for r in range(rows):
-        pr = 0.0
-        for k in range(rows):
-            pr += P[r, k] * right[k]
-        acc += left[r] * pr
-    return acc
+def _relu_product_mean(a, b, n, sigma):
+    """E[sum_k ReLU((A a)_k (A b)_k)] over an m x n matrix A with N(0, sigma^2) entries, per row:
+    sigma^2 (g_ab (pi - theta) + sqrt(g_aa g_bb - g_ab^2)) / pi, theta the angle between a and b
+    (Lemma 4.11's one-layer form, (A a, A b) a row at a time being N(0, sigma^2 Gram(a, b)))."""
+    gaa, gab, gbb = _dot_n(a, a, n), _dot_n(a, b, n), _dot_n(b, b, n)
+    cross = np.sqrt(max(gaa * gbb - gab * gab, 0.0))
+    return sigma * sigma * (gab * (np.pi - np.arctan2(cross, gab)) + cross) / np.pi
 
 
 @njit(**_JIT)
-def _wishart_apply(low, rows, sigma, u, out):
-    """out = sigma^2 T T^T u for the lower-triangular T in ``low``."""
-    for a in range(rows):
-        acc = 0.0
-        for b in range(a, rows):
-            acc += low[b, a] * u[b]
-        out[a] = acc  # (T^T u)_a
-    for a in range(rows - 1, -1, -1):
-        acc = 0.0
-        for b in range(a + 1):
-            acc += low[a, b] * out[b]
-        out[a] = sigma * sigma * acc
+def _last_layer_x_form_mean(dims, sigma, j_is_last, w, P, v):
+    """E[X] of :func:`_x_form` when its chain is the last layer alone (i + 1 = L): with
+    W = A_L A_L^T, Wishart(n = m_{L-1}, sigma^2 I), E[W] = n sigma^2 I and
+    E[W P W] = sigma^4 (n^2 P + n (P^T + tr(P) I)) (Isserlis), so E[w^T P W v] = n sigma^2 w^T P v and
+    E[w^T W P W v] = sigma^4 (n^2 w^T P v + n (v^T P w + tr(P) w^T v))."""
+    m, n = dims[dims.size - 1], dims[dims.size - 2]
+    wpv = vpw = trace = wv = 0.0
+    for r in range(m):
+        trace += P[r, r]
+        wv += w[r] * v[r]
+        for k in range(m):
+            wpv += w[r] * P[r, k] * v[k]
+            vpw += v[r] * P[r, k] * w[k]
+    if j_is_last:
+        return n * sigma * sigma * wpv
+    return sigma ** 4 * (n * n * wpv + n * (vpw + trace * wv))
 
 
 @njit(**_JIT)
 def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
-    """Reduced Lemma 4.21 / Corollary 4.22: the same random variable as :func:`relu_double_sum`
-    with the layers drawn only where they act.  A_1 .. A_{i-1} act on (x, y, z) alone and A_i on
-    (B x, B z) alone, so their images are drawn row by row from the Gram matrix of the vectors
-    they act on (:func:`_gaussian_images`); A_i is not drawn at all when i = j (nothing uses it);
-    A_{i+1} .. A_L, which the X-form also uses, are drawn in full, except that an X-form chain of
-    the last layer alone (i + 1 = L, m_L <= m_{L-1}) needs only the Wishart matrix A_L A_L^T
-    (:func:`_wishart_x_form`)."""
+    """Reduced Lemma 4.21 / Corollary 4.22: an unbiased estimate of :func:`relu_double_sum`'s
+    expectation with the layers drawn only where they act.  A_1 .. A_{i-1} act on (x, y, z)
+    alone and A_i on (B x, B z) alone, so their images are drawn row by row from the Gram matrix
+    of the vectors they act on (:func:`_gaussian_images`); A_i is not drawn at all when i = j
+    (nothing uses it); A_{i+1} .. A_L, which the X-form also uses, are drawn in full.  When the
+    X-form's chain is the last layer alone (i + 1 = L), A_i and A_L are independent of each
+    other and of the rest, so both are integrated out: alpha_j by Lemma 4.11's one-layer form
+    (when j = L) and X by the Wishart moments (:func:`_last_layer_x_form_mean`), which lowers
+    the variance (Rao-Blackwellisation)."""
     last = dims.size - 1
-    wishart = i + 1 == last and dims[last] <= dims[last - 1]
+    integrated = i + 1 == last
+    form_mean = _last_layer_x_form_mean(dims, sigmas[last - 1], j == last, w, P, v)
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
     width = dims.max()
@@ -418,16 +410,22 @@ def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
     basis, coords = np.empty((3, width)), np.empty((3, 3))
     bx, bz = np.empty(width), np.empty(width)
     left, right, tmp = np.empty(width), np.empty(width), np.empty(width)
-    low = np.zeros((dims[last], dims[last]))
     out = np.empty((n, 1))
     for s in range(n):
-        if not wishart:
+        if not integrated:
             _fill_layers(gen, sigmas, offsets, buf, i + 1)
         for c in range(dims[0]):
             vectors[0, c], vectors[1, c], vectors[2, c] = x[c], y[c], z[c]
         for t in range(1, i):
             _gaussian_images(gen, vectors, 3, dims[t - 1], dims[t], sigmas[t - 1], basis, coords)
         alpha_i = _relu_dot(vectors[0], vectors[1], dims[i - 1])
+        if integrated:
+            if j > i:  # j = L: alpha_j over the m_i rows of A_i, integrated out
+                alpha_j = dims[i] * _relu_product_mean(vectors[0], vectors[2], dims[i - 1], sigmas[i - 1])
+            else:
+                alpha_j = _relu_dot(vectors[0], vectors[2], dims[i - 1])
+            out[s, 0] = alpha_i * alpha_j * form_mean
+            continue
         if j > i:  # A_i on (B x, B z), then A_{i+1} .. A_{j-1} from the drawn chain
             for c in range(dims[i - 1]):
                 vectors[1, c] = vectors[2, c]
@@ -437,12 +435,7 @@ def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
             alpha_j = _relu_dot(bx, bz, dims[j - 1])
         else:
             alpha_j = _relu_dot(vectors[0], vectors[2], dims[i - 1])
-        if wishart:
-            form = _wishart_x_form(gen, dims[last], dims[last - 1], sigmas[last - 1], j == last, w, P, v,
-                                   low, left, right)
-        else:
-            form = _x_form(buf, offsets, dims, i, j, w, P, v, left, right, tmp)
-        out[s, 0] = alpha_i * alpha_j * form
+        out[s, 0] = alpha_i * alpha_j * _x_form(buf, offsets, dims, i, j, w, P, v, left, right, tmp)
     return out
 
 
