@@ -1,4 +1,4 @@
-"""Lemma 4.21 exactly at (i, j) = (2, 2), (2, j > 2) and (3, 3).
+"""Lemma 4.21 exactly at (i, j) = (2, 2), (2, j > 2), (3, 3) and (3, j > 3).
 
 The thesis's f_ij g_ij h_ij replaces every Lemma 4.19 factor by its value for
 orthogonal inputs and orthogonal unit vectors e_k, B^T e_l.  Three cells can be
@@ -22,6 +22,12 @@ sigma scaling are kept as they are):
   |a|^2 |b| |c| kappa(a^.b^) kappa(a^.c^), whose mean is m_1 mu_{m_1}^2 (psi(m_1) / pi)^2, and
   for k = l E|g|^4 / (2 pi) = m_1 (m_1 + 2) / (2 pi) (g a row of A_2).  The refined
   form has m_1 mu^2 / pi^2 and m_1 mu^2 / (2 pi) in their place.
+* (3, j > 3), orthogonal x, y, z: as for (2, j), the direction of v_l = A_3^T B_{j-1,4}^T e_l
+  is uniform in R^{m_2}; Lemma 4.19 over A_2 with inputs (a, b, c) and u = e_k, v = v_l, then
+  the mean over the independent a, b, c, is E[|g|^2 |g'|^2 F0(r)] for two rows g, g' of A_2
+  seen through e_k and v^_l (coordinate-wise correlation U = cos of their angle):
+  S_3j = refined S_3j * :func:`layer_3_ratio` (m_1, m_2).  Its U = 0 value is psi(m_1)^2,
+  the (3, 3) k != l factor, by the identity mu_m^2 psi(m) = m.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from .norm_products import chi_mean
 from .relu_pair_general import _snap, kappa, quadrature_factor
 
 #: The cells (i, j) where :func:`relu_double_sum_exact` is exact.
-EXACT_CELLS = "(2, 2) and (2, j > 2) for any x, y, z; (3, 3) for orthogonal x, y, z"
+EXACT_CELLS = "(2, 2) and (2, j > 2) for any x, y, z; (3, j >= 3) for orthogonal x, y, z"
 
 
 def uniform_arcsin_mean(m: int) -> float:
@@ -49,6 +55,51 @@ def uniform_arcsin_mean(m: int) -> float:
         return np.pi / 2
     ratio = np.exp(2 * special.gammaln(m / 2) - special.gammaln((m + 1) / 2) - special.gammaln((m - 1) / 2))
     return float(m / (m - 1) * ratio)
+
+
+def _row_pair_moment(u: float, m: int, n_nodes: int) -> float:
+    """H(u) = E[|g|^2 |g'|^2 (sqrt(1 - r^2) + r arcsin r)], g, g' in R^m standard normal with
+    coordinate-wise correlation u and r their cosine (pi^2 |g|^2 |g'|^2 F0 of Lemma 4.19).
+
+    (|g|^2, |g'|^2, g.g') is Wishart(m, [[1, u], [u, 1]]); in coordinates |g| = s1, |g'| = s2,
+    r = cos(beta) its density is ~ (s1 s2)^(m-1) sin^(m-2)(beta) exp(-(s1^2 + s2^2 - 2 u r s1 s2) /
+    (2 (1 - u^2))), and the radial integral of (s1, s2) = rho (cos t, sin t) is a Gamma function,
+    leaving Gauss-Legendre rules in beta and t.  The normalisation cancels against the same
+    integral of |g|^2 |g'|^2 alone, whose mean is m^2 + 2 m u^2.
+    """
+    if m == 1:  # r = +-1, where the bracket is pi / 2
+        return (1 + 2 * u * u) * np.pi / 2
+    if abs(u) == 1:  # g' = +-g
+        return m * (m + 2) * np.pi / 2
+    tb, wb = np.polynomial.legendre.leggauss(n_nodes)
+    beta, wb = np.pi * (tb + 1) / 2, wb * np.pi / 2
+    tt, wt = np.polynomial.legendre.leggauss(n_nodes)
+    t, wt = np.pi * (tt + 1) / 8, wt * np.pi / 8  # [0, pi/4]: sin 2t is symmetric about pi/4,
+    # where the integrand peaks as u r -> 1, so the peak sits at an end, where the nodes cluster
+    r = np.cos(beta)[:, None]
+    sin2t = np.sin(2 * t)[None, :]
+    bracket = np.sqrt(1 - r[:, 0] ** 2) + r[:, 0] * np.arcsin(r[:, 0])
+    radial = (sin2t ** (m + 1) * ((1 - u * u) / (1 - u * r * sin2t)) ** (m + 2)) @ wt
+    weight = wb * np.sin(beta) ** (m - 2) * radial
+    return float((m * m + 2 * m * u * u) * (weight @ bracket) / weight.sum())
+
+
+def layer_3_ratio(m1: int, m2: int, n_nodes: int = 48) -> float:
+    """R(m_1, m_2) = exact S_3j / refined S_3j for j > 3 and orthogonal x, y, z (Lemma 4.21).
+
+    = E_U[H(U)] / (m_1 mu_{m_1}^2), H of :func:`_row_pair_moment` and U one coordinate of a
+    uniform unit vector in R^{m_2} (the cosine between e_k and B_{j-1,3}^T e_l).  Doubling
+    ``n_nodes`` changes it by < 1e-6 (tests).
+    """
+    m1, m2 = _checks.positive_int("m1", m1), _checks.positive_int("m2", m2)
+    mu2 = float(chi_mean(m1)) ** 2
+    if m2 == 1:
+        return _row_pair_moment(1.0, m1, n_nodes) / (m1 * mu2)
+    tg, wg = np.polynomial.legendre.leggauss(n_nodes)
+    gamma, wg = np.pi * (tg + 1) / 4, wg * np.pi / 4  # U = cos(gamma); H is even in U
+    weight = wg * np.sin(gamma) ** (m2 - 2)
+    values = np.array([_row_pair_moment(float(np.cos(a)), m1, n_nodes) for a in gamma])
+    return float(weight @ values / weight.sum() / (m1 * mu2))
 
 
 def _cosines(x, y, z) -> tuple[float, float, float]:
@@ -91,11 +142,16 @@ def relu_double_sum_exact(x, y, z, w, v, P, widths, i: int, j: int, sigmas=None)
         return thesis * np.pi**2 * _random_angle_mean(m1, c)
     if i == 3 and j == 3:
         if c != (0.0, 0.0, 0.0):
-            raise ValueError("the exact (3, 3) form needs mutually orthogonal x, y, z")
+            raise ValueError("the exact (3, j) form needs mutually orthogonal x, y, z")
         m2 = float(m[2])
         mu2 = float(chi_mean(m1)) ** 2
         exact = (m2 * (m2 - 1) * m1 * mu2 * uniform_arcsin_mean(m1) ** 2 / np.pi**2
                  + m2 * m1 * (m1 + 2) / (2 * np.pi))
         refined = m1 * mu2 * m2 * (m2 - 1 + np.pi / 2) / np.pi**2
         return relu_double_sum_refined(x, y, z, w, v, P, widths, i, j, sigmas) * exact / refined
+    if i == 3:
+        if c != (0.0, 0.0, 0.0):
+            raise ValueError("the exact (3, j) form needs mutually orthogonal x, y, z")
+        return (relu_double_sum_refined(x, y, z, w, v, P, widths, i, j, sigmas)
+                * layer_3_ratio(m1, int(m[2])))
     raise ValueError(f"no exact form known at (i, j) = ({i}, {j}); exact cells: {EXACT_CELLS}")
