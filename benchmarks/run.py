@@ -29,6 +29,7 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import numba
 import numpy as np
+from analytic import bench_analytic
 from harness import (
     growth_exponent,
     machine,
@@ -643,7 +644,7 @@ def main(argv=None) -> int:
                   scaling_repeats=cfg["scaling"]["repeats"], machine=machine())
     sections = []
     for bench in (bench_theorems, bench_initializations, bench_relu_chain, bench_reduced, bench_learning_rate,
-                  bench_tolerance, bench_suite, bench_flops):
+                  bench_tolerance, bench_suite, bench_flops, bench_analytic):
         print(f"{bench.__name__} ...", file=sys.stderr)
         sections.append(bench(cfg))
     print("bench_scaling ...", file=sys.stderr)
