@@ -1,4 +1,4 @@
-"""Exact Lemma 4.19 terms inside the refined Theorem 4.24 (docs/beyond-the-thesis.md).
+"""Lemma 4.19 terms beyond the thesis inside the refined Theorem 4.24 (docs/beyond-the-thesis.md).
 
 :func:`~expectations.theorems.theorem_4_24_refined` replaces the thesis's
 A_klm = |x^k|^2 |x^l| |x^m| / pi^2 by K_kl K_km = E[alpha_ikl] E[alpha_jkm] (layer-2
@@ -15,7 +15,14 @@ units), which drops two exactly known pieces of E[alpha_ikl alpha_jkm]:
   (:func:`~expectations.closed_forms.relu_pair_general.aligned_factor`), not the
   K_kl K_km / d_1^2 the refined form uses.
 
-Both enter additively: :func:`theorem_4_24_corrections` returns each correction and
+* the pairs (2, j > 2) and (j > 2, 2) at every (k, l, m), to second order: the layer-2 factor is
+  E[F(cos T; c)] with T the angle between e_k and the uniformly random direction of
+  B_{j-1,2}^T e_l in R^{d_1} (Lemma 4.21 at (2, j), docs/beyond-the-thesis.md), not F(0; c) =
+  kappa_kl kappa_km; F is even in cos T and E[cos^2 T] = 1/d_1, so the difference is
+  |x^k|^2 |x^l| |x^m| F''(0; c) / (2 d_1) + O(d_1^-2)
+  (:func:`~expectations.closed_forms.relu_pair_general.curvature_in_rho`).  Not exact.
+
+All enter additively: :func:`theorem_4_24_corrections` returns each correction and
 :func:`theorem_4_24_refined_exact_terms` the refined form plus the ones chosen.
 The independence of alpha alpha and X elsewhere, and Definition 4.23's B_ij,
 phi and psi, are kept as in the refined form.
@@ -26,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
-from .closed_forms.relu_pair_general import aligned_factor, kappa
+from .closed_forms.relu_pair_general import aligned_factor, curvature_in_rho, kappa
 from .theorems import _data, _pair_tables, theorem_4_24_refined
 
 
@@ -40,8 +47,8 @@ def _hessians(hessians, s: int, d_n: int) -> np.ndarray:
 def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict[str, float]:
     """The two additive corrections to the refined Theorem 4.24 (module docstring).
 
-    Returns ``{"coincident": ..., "pair_2_2": ...}``; "pair_2_2" leaves out the k = l = m
-    triples, which "coincident" covers, so the two add.
+    Returns ``{"coincident": ..., "pair_2_2": ..., "pair_2_j": ...}``; the pair corrections
+    leave out the k = l = m triples, which "coincident" covers, so the three add.
     """
     d, x, g = _data(widths, inputs, output_gradients)
     s, n = x.shape[0], d.size - 1
@@ -62,35 +69,43 @@ def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict
     coincident = (coincident_phi * np.einsum("k,kp,kpq,kq->", fourth, g, h, g)
                   + coincident_psi * np.sum(fourth * traces * np.sum(g * g, axis=1)))
 
-    pair = 0.0
+    pair = pair_j = 0.0
     if n >= 2:
         safe = np.where(norms > 0, norms, 1.0)
         unit = x / safe[:, None]
         cos = np.clip(unit @ unit.T, -1.0, 1.0) * np.outer(norms > 0, norms > 0)
         kap = kappa(cos)
         gram = g @ g.T
-        quad_total = trace_total = 0.0
+        # phi and psi weights of the pairs (2, j > 2) and (j > 2, 2)
+        phi_j = phi_table[1, 2:].sum() + phi_table[2:, 1].sum()
+        psi_j = psi_table[1, 2:].sum() + psi_table[2:, 1].sum()
+        sums = np.zeros(4)  # quad and trace sums of the (2, 2) and (2, j) deltas
         for k in range(s):
-            # Delta A_klm = |x^k|^2 |x^l| |x^m| (F(1; c_kl, c_km, c_lm) - kappa_kl kappa_km) / d_1
-            delta = (aligned_factor(cos[k][:, None], cos[k][None, :], cos)
-                     - kap[k][:, None] * kap[k][None, :])
-            delta *= norms[k] ** 2 * np.outer(norms, norms) / d[1]
-            delta[k, k] = 0.0  # the k = l = m triple is in "coincident"
-            quad_total += float(np.sum(h[k] * (g.T @ delta @ g)))
-            trace_total += traces[k] * float(np.sum(delta * gram))
-        pair = phi_table[1, 1] * quad_total + psi_table[1, 1] * trace_total
-    return {"coincident": float(coincident / s**3), "pair_2_2": float(pair / s**3)}
+            scale = norms[k] ** 2 * np.outer(norms, norms) / d[1]
+            ckl, ckm = cos[k][:, None], cos[k][None, :]
+            # (2, 2): Delta A_klm = |x^k|^2 |x^l| |x^m| (F(1; c) - kappa_kl kappa_km) / d_1
+            # (2, j): Delta A_klm = |x^k|^2 |x^l| |x^m| F''(0; c) / (2 d_1)
+            deltas = ((aligned_factor(ckl, ckm, cos) - kap[k][:, None] * kap[k][None, :]) * scale,
+                      curvature_in_rho(ckl, ckm, cos) * scale / 2)
+            for t, delta in enumerate(deltas):
+                delta[k, k] = 0.0  # the k = l = m triple is in "coincident"
+                sums[2 * t] += float(np.sum(h[k] * (g.T @ delta @ g)))
+                sums[2 * t + 1] += traces[k] * float(np.sum(delta * gram))
+        pair = phi_table[1, 1] * sums[0] + psi_table[1, 1] * sums[1]
+        pair_j = phi_j * sums[2] + psi_j * sums[3]
+    return {"coincident": float(coincident / s**3), "pair_2_2": float(pair / s**3),
+            "pair_2_j": float(pair_j / s**3)}
 
 
 #: The corrections :func:`theorem_4_24_refined_exact_terms` can add.
-CORRECTIONS = ("coincident", "pair_2_2")
+CORRECTIONS = ("coincident", "pair_2_2", "pair_2_j")
 
 
 def theorem_4_24_refined_exact_terms(widths, inputs, output_gradients, hessians,
                                      corrections=CORRECTIONS) -> float:
     """The refined Theorem 4.24 with the exact Lemma 4.19 terms of ``corrections`` put in.
 
-    ``corrections``: any of :data:`CORRECTIONS` (both by default; an empty tuple gives
+    ``corrections``: any of :data:`CORRECTIONS` (all by default; an empty tuple gives
     :func:`~expectations.theorems.theorem_4_24_refined`).
     """
     unknown = set(corrections) - set(CORRECTIONS)

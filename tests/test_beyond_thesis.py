@@ -222,6 +222,21 @@ def test_aligned_closed_form_meets_the_quadrature():
     assert rpg.aligned_factor(1, 1, 1) == pytest.approx(3.0)
 
 
+@pytest.mark.parametrize("c", [(0.0, 0.0, 0.0), (0.3, 0.2, 0.1), (0.9, -0.2, 0.1), (1.0, 1.0, 1.0)])
+def test_curvature_in_rho_is_the_second_difference_of_the_quadrature(c):
+    eps = 1e-3
+    second = (rpg.quadrature_factor(eps, *c).value + rpg.quadrature_factor(-eps, *c).value
+              - 2 * rpg.quadrature_factor(0.0, *c).value) / eps**2
+    assert float(rpg.curvature_in_rho(*c)) == pytest.approx(second, abs=1e-6)
+
+
+def test_random_angle_mean_is_second_order_in_one_over_width():
+    c = (0.4, 0.4, 0.4)
+    f0, curvature = rpg.quadrature_factor(0.0, *c).value, float(rpg.curvature_in_rho(*c))
+    for m in (16, 64):
+        assert dse._random_angle_mean(m, c) - f0 - curvature / (2 * m) == pytest.approx(0, abs=20 / m**2 * f0)
+
+
 def test_refined_exact_terms_reduce_to_the_refined_form_and_check_their_options():
     from expectations.theorem_corrections import theorem_4_24_refined_exact_terms
     from expectations.theorems import theorem_4_24_refined

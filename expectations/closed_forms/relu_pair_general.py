@@ -133,6 +133,34 @@ def aligned_factor(c_xy, c_xz, c_yz) -> np.ndarray:
                 + r[(0, 2)] / shrink * pair_moment(0, 1))
 
 
+def curvature_in_rho(c_xy, c_xz, c_yz) -> np.ndarray:
+    """d^2 F / d rho^2 at rho = 0 for any cosines, vectorised (F is even in rho).
+
+    Price's theorem twice: the cross-covariance of (W1, W2) and (W3, W4) is rho M,
+    M = [[1, c_xz], [c_xy, c_yz]], and at rho = 0 the pairs are independent, so
+    F'' = sum_{ikjl} M_ij M_kl E[d_i d_k (W1 W2)^+] E[d_j d_l (W3 W4)^+] with
+    E[d_1 d_1 (W1 W2)^+] = E[|W2| delta(W1)] = sqrt(1 - c^2) / pi and
+    E[d_1 d_2 (W1 W2)^+] = P(W1 W2 > 0) = 1/2 + arcsin(c) / pi (c the pair's correlation).
+    Used for the average of F over a random angle: E[F(cos T)] = F(0) + F'' / (2 m) + O(m^-2)
+    when cos T is a coordinate of a uniform unit vector in R^m.
+    """
+    c_xy, c_xz, c_yz = (np.clip(np.asarray(c, float), -1.0, 1.0) for c in (c_xy, c_xz, c_yz))
+
+    def hessian(c):
+        diag, off = np.sqrt(1 - c**2) / np.pi, 0.5 + np.arcsin(c) / np.pi
+        return ((diag, off), (off, diag))
+
+    ha, hb = hessian(c_xy), hessian(c_xz)
+    m = ((1.0, c_xz), (c_xy, c_yz))
+    total = 0.0
+    for i in range(2):
+        for k in range(2):
+            for j in range(2):
+                for l in range(2):
+                    total = total + m[i][j] * m[k][l] * ha[i][k] * hb[j][l]
+    return total
+
+
 def exact_factor(rho, c_xy, c_xz, c_yz) -> float:
     """F where a closed form is known (module docstring); ValueError elsewhere.
 
