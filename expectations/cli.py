@@ -165,6 +165,8 @@ def check_writable(option: str, path: str) -> None:
         raise ValueError(f"{option} {path}: is a folder; give a file name inside it, "
                          f"e.g. {os.path.join(path, 'results' + (os.path.splitext(path)[1] or '.json'))}")
     directory = os.path.dirname(target)
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise ValueError(f"{option} {path}: {directory} is a file, not a folder; choose another path")
     if not os.path.isdir(directory):
         raise ValueError(f"{option} {path}: folder {directory} does not exist; "
                          "create it or choose another path")

@@ -177,7 +177,7 @@ def test_unwritable_outputs_are_refused_before_sampling(option, case, tmp_path, 
     path, message = {
         "folder": (tmp_path / "a_folder", "is a folder; give a file name inside it"),
         "missing folder": (tmp_path / "nowhere" / "out", "does not exist; create it"),
-        "under a file": (tmp_path / "a_file" / "out", "does not exist; create it"),
+        "under a file": (tmp_path / "a_file" / "out", "a_file is a file, not a folder"),
         "unwritable folder": (tmp_path / "out", "cannot write in folder"),
     }[case]
     if case == "unwritable folder":  # as root, permission bits do not stop a write: fail it as the OS would
