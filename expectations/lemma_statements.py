@@ -341,7 +341,7 @@ def _lemma_a13() -> Statement:
                                                                                split=split)))
     return Statement("Lemma A.13 (as used)", "exact",
                      "E[w^T B_{n,j+1} B_{n,j+1}^T P B_{n,i+1} B_{n,i+1}^T v] = g_ij m_i ... m_{j-1}",
-                     cf.expected_x_form, mc.estimate_x_form, tuple(cases), 2_400_000)
+                     cf.expected_x_form, mc.estimate_x_form, tuple(cases), 2_400_000, reduced=True)
 
 
 def _double_sum_cases(sigmas) -> tuple[Case, ...]:

@@ -50,13 +50,13 @@ def _chain_offsets(dims):
 @njit(**_JIT)
 def _fill_chain(gen, sigmas, offsets, buf):
     """Draw every entry of every matrix: A_t entries ~ N(0, sigmas[t-1]^2)."""
-    _fill_layers(gen, sigmas, offsets, buf, 1)
+    _fill_layers(gen, sigmas, offsets, buf, 1, offsets.size - 1)
 
 
 @njit(**_JIT)
-def _fill_layers(gen, sigmas, offsets, buf, first):
-    """Draw every entry of A_first, ..., A_L (the earlier layers are left as they are)."""
-    for t in range(first - 1, offsets.size - 1):
+def _fill_layers(gen, sigmas, offsets, buf, first, last):
+    """Draw every entry of A_first, ..., A_last (the other layers are left as they are)."""
+    for t in range(first - 1, last):
         s = sigmas[t]
         for e in range(offsets[t], offsets[t + 1]):
             buf[e] = s * gen.standard_normal()
@@ -371,71 +371,90 @@ def _relu_product_mean(a, b, n, sigma):
 
 
 @njit(**_JIT)
-def _last_layer_x_form_mean(dims, sigma, j_is_last, w, P, v):
-    """E[X] of :func:`_x_form` when its chain is the last layer alone (i + 1 = L): with
-    W = A_L A_L^T, Wishart(n = m_{L-1}, sigma^2 I), E[W] = n sigma^2 I and
-    E[W P W] = sigma^4 (n^2 P + n (P^T + tr(P) I)) (Isserlis), so E[w^T P W v] = n sigma^2 w^T P v and
-    E[w^T W P W v] = sigma^4 (n^2 w^T P v + n (v^T P w + tr(P) w^T v))."""
-    m, n = dims[dims.size - 1], dims[dims.size - 2]
+def _chain_matrix(buf, offsets, dims, first, last):
+    """B_{last,first} = A_last ... A_first, dims[last] x dims[first - 1] (the identity when last < first)."""
+    out = np.eye(dims[first - 1])
+    for t in range(first, last + 1):
+        out = np.dot(buf[offsets[t - 1]:offsets[t]].reshape(dims[t], dims[t - 1]), out)
+    return out
+
+
+@njit(**_JIT)
+def _x_form_last_layer_mean(buf, offsets, dims, sigma, i, j, w, P, v):
+    """E over the last layer A_L (N(0, sigma^2) entries) of the X-form of :func:`_x_form`, the other
+    layers as drawn in ``buf``.  With C_j = B_{L-1,j+1}, C_i = B_{L-1,i+1} and K = C C^T, X is
+    w^T A_L K_j A_L^T P A_L K_i A_L^T v, whose mean over A_L (Isserlis) is
+    sigma^4 (tr K_j tr K_i w^T P v + tr(K_j K_i) (v^T P w + tr(P) w^T v)); for j = L it is
+    w^T P A_L K_i A_L^T v, with mean sigma^2 tr K_i w^T P v."""
+    last = dims.size - 1
     wpv = vpw = trace = wv = 0.0
-    for r in range(m):
+    for r in range(dims[last]):
         trace += P[r, r]
         wv += w[r] * v[r]
-        for k in range(m):
+        for k in range(dims[last]):
             wpv += w[r] * P[r, k] * v[k]
             vpw += v[r] * P[r, k] * w[k]
-    if j_is_last:
-        return n * sigma * sigma * wpv
-    return sigma ** 4 * (n * n * wpv + n * (vpw + trace * wv))
+    if j == last:
+        ci = _chain_matrix(buf, offsets, dims, i + 1, last - 1)
+        return sigma * sigma * (ci * ci).sum() * wpv
+    cj = _chain_matrix(buf, offsets, dims, j + 1, last - 1)
+    ci = np.dot(cj, _chain_matrix(buf, offsets, dims, i + 1, j))
+    cross = np.dot(cj.T, ci)
+    return sigma ** 4 * ((cj * cj).sum() * (ci * ci).sum() * wpv + (cross * cross).sum() * (vpw + trace * wv))
 
 
 @njit(**_JIT)
 def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
     """Reduced Lemma 4.21 / Corollary 4.22: an unbiased estimate of :func:`relu_double_sum`'s
-    expectation with the layers drawn only where they act.  A_1 .. A_{i-1} act on (x, y, z)
-    alone and A_i on (B x, B z) alone, so their images are drawn row by row from the Gram matrix
-    of the vectors they act on (:func:`_gaussian_images`); A_i is not drawn at all when i = j
-    (nothing uses it); A_{i+1} .. A_L, which the X-form also uses, are drawn in full.  When the
-    X-form's chain is the last layer alone (i + 1 = L), A_i and A_L are independent of each
-    other and of the rest, so both are integrated out: alpha_j by Lemma 4.11's one-layer form
-    (when j = L) and X by the Wishart moments (:func:`_last_layer_x_form_mean`), which lowers
-    the variance (Rao-Blackwellisation)."""
+    expectation with each layer drawn only where it acts, or integrated out.  A_1 .. A_{i-1} act
+    on (x, y, z) alone and A_i on (B x, B z) alone, so their images are drawn row by row from the
+    Gram matrix of the vectors they act on (:func:`_gaussian_images`); A_i is not drawn when i = j
+    (nothing uses it) and integrated out by Lemma 4.11's one-layer form when j = i + 1 (alpha_j
+    is then a sum over its rows); A_{i+1} .. A_{L-1}, which both the X-form and the forward pass
+    use, are drawn in full; the last layer, which only the X-form uses, is integrated out
+    (:func:`_x_form_last_layer_mean`).  Integrating out lowers the variance (Rao-Blackwellisation)."""
     last = dims.size - 1
-    integrated = i + 1 == last
-    form_mean = _last_layer_x_form_mean(dims, sigmas[last - 1], j == last, w, P, v)
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
     width = dims.max()
     vectors = np.empty((3, width))
     basis, coords = np.empty((3, width)), np.empty((3, 3))
-    bx, bz = np.empty(width), np.empty(width)
-    left, right, tmp = np.empty(width), np.empty(width), np.empty(width)
+    bx, bz, tmp = np.empty(width), np.empty(width), np.empty(width)
     out = np.empty((n, 1))
     for s in range(n):
-        if not integrated:
-            _fill_layers(gen, sigmas, offsets, buf, i + 1)
+        _fill_layers(gen, sigmas, offsets, buf, i + 1, last - 1)
         for c in range(dims[0]):
             vectors[0, c], vectors[1, c], vectors[2, c] = x[c], y[c], z[c]
         for t in range(1, i):
             _gaussian_images(gen, vectors, 3, dims[t - 1], dims[t], sigmas[t - 1], basis, coords)
         alpha_i = _relu_dot(vectors[0], vectors[1], dims[i - 1])
-        if integrated:
-            if j > i:  # j = L: alpha_j over the m_i rows of A_i, integrated out
-                alpha_j = dims[i] * _relu_product_mean(vectors[0], vectors[2], dims[i - 1], sigmas[i - 1])
-            else:
-                alpha_j = _relu_dot(vectors[0], vectors[2], dims[i - 1])
-            out[s, 0] = alpha_i * alpha_j * form_mean
-            continue
-        if j > i:  # A_i on (B x, B z), then A_{i+1} .. A_{j-1} from the drawn chain
+        if j == i:
+            alpha_j = _relu_dot(vectors[0], vectors[2], dims[i - 1])
+        elif j == i + 1:
+            alpha_j = dims[i] * _relu_product_mean(vectors[0], vectors[2], dims[i - 1], sigmas[i - 1])
+        else:  # A_i on (B x, B z), then A_{i+1} .. A_{j-1} from the drawn chain
             for c in range(dims[i - 1]):
                 vectors[1, c] = vectors[2, c]
             _gaussian_images(gen, vectors, 2, dims[i - 1], dims[i], sigmas[i - 1], basis, coords)
             _forward_to(buf, offsets, dims, i + 1, j - 1, vectors[0], bx, tmp)
             _forward_to(buf, offsets, dims, i + 1, j - 1, vectors[1], bz, tmp)
             alpha_j = _relu_dot(bx, bz, dims[j - 1])
-        else:
-            alpha_j = _relu_dot(vectors[0], vectors[2], dims[i - 1])
-        out[s, 0] = alpha_i * alpha_j * _x_form(buf, offsets, dims, i, j, w, P, v, left, right, tmp)
+        form = _x_form_last_layer_mean(buf, offsets, dims, sigmas[last - 1], i, j, w, P, v)
+        out[s, 0] = alpha_i * alpha_j * form
+    return out
+
+
+@njit(**_JIT)
+def x_form_last_layer(gen, n, dims, split, w, P, v):
+    """Reduced Hettinger's A.13 (as :func:`x_form`): A_1 .. A_{L-1} drawn, the last layer
+    integrated out (:func:`_x_form_last_layer_mean`)."""
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    ones = np.ones(dims.size - 1)
+    out = np.empty((n, 1))
+    for s in range(n):
+        _fill_layers(gen, ones, offsets, buf, 1, dims.size - 2)
+        out[s, 0] = _x_form_last_layer_mean(buf, offsets, dims, 1.0, 0, split, w, P, v)
     return out
 
 
