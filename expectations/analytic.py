@@ -41,6 +41,9 @@ from .theorems import (
     theorem_4_24_coefficients,
 )
 
+#: Second entropy word of the end-to-end draws' seed sequence (any fixed value apart from the networks').
+_END_TO_END_STREAM = 0xE2E
+
 __all__ = ["AnalyticLearningRate", "analytic_learning_rate", "end_to_end_matrices", "expected_output_gram",
            "expected_refined_estimate", "output_gram_factor"]
 
@@ -225,7 +228,8 @@ def expected_refined_estimate(widths, inputs, targets, n_matrices: int = 20000, 
     n_matrices = _checks.positive_int("n_matrices", n_matrices)
     forms = _Forms.of(x, np.hstack([x, y]))  # g = (2 / d_n) [X, Y] [W^T; -I]
     minus_identity = -np.eye(d[-1])
-    children = np.random.SeedSequence(seed).spawn(-(-n_matrices // batch))
+    # entropy of its own, so the draws are independent of networks seeded by SeedSequence(seed).spawn
+    children = np.random.SeedSequence([seed, _END_TO_END_STREAM]).spawn(-(-n_matrices // batch))
     moments = None
     for c, child in enumerate(children):
         size = min(batch, n_matrices - c * batch)

@@ -30,12 +30,12 @@ import time
 
 import numpy as np
 from _figures import FIGURES, data_variant, plt, progress, save_figure
-from analytic_learning_rate import DEFAULT_DATA, cell
+from analytic_learning_rate import DEFAULT_DATA, cell, summarise
 
 from expectations.data import Dataset
 
-RATIOS = (("per_network_thesis", "thesis / true", "C3", "o"),
-          ("per_network_refined", "refined / true", "C0", "s"),
+RATIOS = (("per_network_thesis_exact", "thesis / true", "C3", "o"),
+          ("per_network_refined_exact", "refined / true", "C0", "s"),
           ("per_network_newton", "Newton / true", "C2", "^"))
 
 
@@ -54,9 +54,9 @@ def by_data_table(rows: list[dict]) -> str:
     lines = ["| data | thesis / true | refined / true | Newton / true | analytic refined / mean true "
              "| thesis mean ± SE | cancellation |", "|---|---|---|---|---|---|---|"]
     for r in rows:
-        t = r["per_network_thesis"]
+        t = r["per_network_thesis_exact"]
         analytic = f"{r['refined'][0]:.3f} ± {r['refined'][1]:.3f}"
-        lines.append(f"| {r['data']} | {spread_text(t)} | {spread_text(r['per_network_refined'])} "
+        lines.append(f"| {r['data']} | {spread_text(t)} | {spread_text(r['per_network_refined_exact'])} "
                      f"| {spread_text(r['per_network_newton'])} | {analytic} "
                      f"| {t['mean']:.3g} ± {t['stderr']:.2g} | {spread_text(r['cancellation'])} |")
     return "\n".join(lines)
@@ -66,8 +66,8 @@ def dose_table(rows: list[dict]) -> str:
     lines = ["| data | shift c (SD) | thesis / true | analytic thesis / mean true | refined / true "
              "| cancellation |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['base']} | {r['shift']:g} | {spread_text(r['per_network_thesis'])} "
-                     f"| {r['thesis'][0]:.3g} | {spread_text(r['per_network_refined'])} "
+        lines.append(f"| {r['base']} | {r['shift']:g} | {spread_text(r['per_network_thesis_exact'])} "
+                     f"| {r['thesis'][0]:.3g} | {spread_text(r['per_network_refined_exact'])} "
                      f"| {spread_text(r['cancellation'])} |")
     return "\n".join(lines)
 
@@ -96,7 +96,7 @@ def plot(rows: list[dict], dose: list[dict], architecture: str, n_networks: int,
     for base, style in zip(sorted({r["base"] for r in dose}), ("-", "--")):
         rs = [r for r in dose if r["base"] == base]
         c = [r["shift"] for r in rs]
-        _bars(axes[1], c, [r["per_network_thesis"] for r in rs], "C3", "o" if style == "-" else "D",
+        _bars(axes[1], c, [r["per_network_thesis_exact"] for r in rs], "C3", "o" if style == "-" else "D",
               f"{base}: thesis / true")
         axes[1].plot(c, [r["thesis"][0] for r in rs], "k" + style, lw=0.8,
                      label=f"{base}: analytic thesis / mean true")
@@ -137,22 +137,24 @@ def main(argv=None) -> int:
     except (ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    rows, dose = [], []
+    raw, raw_dose = [], []
     for spec, data in sets.items():
         progress(f"{spec} ({time.perf_counter() - start:.0f} s)")
-        rows.append(cell(spec, data, args.width, args.depth, args.networks, args.seed))
+        raw.append(cell(spec, data, args.width, args.depth, args.networks, args.seed))
     for spec, data in dose_sets.items():
         for c in shifts:
             progress(f"{spec}, target centred + {c:g} SD ({time.perf_counter() - start:.0f} s)")
             row = cell(f"{spec}+{c:g}", shifted(data, c), args.width, args.depth, args.networks, args.seed)
-            dose.append({**row, "base": spec, "shift": c})
+            raw_dose.append({**row, "base": spec, "shift": c})
+    rows = [{**r, **summarise(r)} for r in raw]
+    dose = [{**r, **summarise(r)} for r in raw_dose]
     architecture = "d_0-" + "-".join([str(args.width)] * args.depth) + "-1"
     print(by_data_table(rows))
     print()
     print(dose_table(dose))
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"by_data": rows, "dose": dose}, fh, indent=1)
+            json.dump({"by_data": raw, "dose": raw_dose}, fh, indent=1)
     plot(rows, dose, architecture, args.networks, args.out)
     progress(f"done in {time.perf_counter() - start:.0f} s")
     return 0
