@@ -80,7 +80,8 @@ def _bars(ax, x, spreads, colour, marker, label, offset=0.0):
                 label=label)
 
 
-def plot(rows: list[dict], dose: list[dict], architecture: str, n_networks: int, out: str) -> None:
+def plot(rows: list[dict], dose: list[dict], architecture: str, n_networks: int, out: str,
+         as_shipped: dict[str, float]) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(17, 5.4), gridspec_kw={"width_ratios": [1.5, 1, 1]})
     ax = axes[0]
     x = np.arange(len(rows))
@@ -102,6 +103,10 @@ def plot(rows: list[dict], dose: list[dict], architecture: str, n_networks: int,
                      label=f"{base}: analytic thesis / mean true")
         _bars(axes[2], c, [r["cancellation"] for r in rs], "C4", "o" if style == "-" else "D", base)
     axes[1].axhline(1, color="grey", lw=0.8)
+    axes[2].axhline(1, color="grey", lw=0.8)
+    for (base, c0), style in zip(sorted(as_shipped.items()), (":", "-.")):
+        for a in axes[1:]:
+            a.axvline(c0, color="0.5", ls=style, lw=1, label=f"{base} as shipped (c = {c0:.2f})")
     for a in axes[1:]:
         a.set_yscale("log")
         a.set_xlabel("target centred, then shifted by c standard deviations")
@@ -155,7 +160,8 @@ def main(argv=None) -> int:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"by_data": raw, "dose": raw_dose}, fh, indent=1)
-    plot(rows, dose, architecture, args.networks, args.out)
+    as_shipped = {spec: float(np.mean(d.targets) / np.std(d.targets)) for spec, d in dose_sets.items()}
+    plot(rows, dose, architecture, args.networks, args.out, as_shipped)
     progress(f"done in {time.perf_counter() - start:.0f} s")
     return 0
 
