@@ -458,6 +458,37 @@ def x_form_last_layer(gen, n, dims, split, w, P, v):
     return out
 
 
+@njit(**_JIT)
+def frobenius_pair_last_layer(gen, n, dims):
+    """Reduced Hettinger's A.12 (as :func:`frobenius_pair`, same columns): A_1 .. A_{L-1} drawn, the
+    last layer A_L (standard normal, m_L x m_{L-1}) integrated out.  For C fixed,
+    E||A_L C||_F^2 = m_L ||C||_F^2 and E[||A_L C||_F^2 ||A_L D||_F^2] = m_L^2 ||C||_F^2 ||D||_F^2
+    + 2 m_L ||C^T D||_F^2 (Isserlis), with C = B_{L-1,3} (upper factor without A_L) and
+    D = B_{L-1,1} (printed factor without A_L); the lower factor B_{L-1,2} does not involve A_L."""
+    offsets = _chain_offsets(dims)
+    buf = np.empty(offsets[-1])
+    ones = np.ones(dims.size - 1)
+    last = dims.size - 1
+    m = dims[last]
+    out = np.empty((n, 2))
+    for s in range(n):
+        _fill_layers(gen, ones, offsets, buf, 1, last - 1)
+        lower = _chain_matrix(buf, offsets, dims, 2, last - 1)
+        lower_sq = (lower * lower).sum()
+        if last >= 3:  # the upper factor B_{j,i+1} ends with A_L
+            upper = _chain_matrix(buf, offsets, dims, 3, last - 1)
+            printed = np.dot(upper, _chain_matrix(buf, offsets, dims, 1, 2))
+            upper_sq, printed_sq = (upper * upper).sum(), (printed * printed).sum()
+            cross = np.dot(upper.T, printed)
+            out[s, 0] = m * upper_sq * lower_sq / (m * dims[1])
+            out[s, 1] = (m * m * upper_sq * printed_sq + 2 * m * (cross * cross).sum()) / (m * dims[last - 1])
+        else:  # L = 2: the upper factor is the identity of R^{m_2}
+            printed = _chain_matrix(buf, offsets, dims, 1, 1)
+            out[s, 0] = dims[2] * lower_sq / (m * dims[1])
+            out[s, 1] = dims[2] * m * (printed * printed).sum() / (m * dims[last - 1])
+    return out
+
+
 # ------------------------------------------------------------------ networks
 # Monte Carlo over symmetric Hettinger initializations (P_i = N_i, no bias):
 # one sample is one network; the data set is fixed.  The matrix products go

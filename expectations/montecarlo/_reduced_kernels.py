@@ -23,8 +23,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# The reduced samplers of Lemma 4.21 and A.13 draw part of their chains in full, so they live beside
-# the reference chain helpers they share (one module, one cache) and are only named here.
+# The reduced samplers of Lemma 4.21, A.12 and A.13 draw part of their chains in full, so they live
+# beside the reference chain helpers they share (one module, one cache) and are only named here.
+from ._kernels import frobenius_pair_last_layer as frobenius_pair  # noqa: F401
 from ._kernels import relu_double_sum_rows as relu_double_sum  # noqa: F401
 from ._kernels import x_form_last_layer as x_form  # noqa: F401
 
