@@ -44,8 +44,8 @@ from .theorems import (
 #: Second entropy word of the end-to-end draws' seed sequence (any fixed value apart from the networks').
 _END_TO_END_STREAM = 0xE2E
 
-__all__ = ["AnalyticLearningRate", "analytic_learning_rate", "end_to_end_matrices", "expected_output_gram",
-           "expected_refined_estimate", "output_gram_factor"]
+__all__ = ["AnalyticLearningRate", "analytic_learning_rate", "end_to_end_matrices", "expected_cancellation",
+           "expected_output_gram", "expected_refined_estimate", "output_gram_factor"]
 
 
 def _problem(widths, inputs, targets, loss: str):
@@ -76,6 +76,20 @@ def expected_output_gram(widths, inputs, targets) -> np.ndarray:
     Hettinger initialization; s x s)."""
     f = output_gram_factor(widths, inputs, targets)
     return f @ f.T
+
+
+def expected_cancellation(widths, inputs, targets) -> float:
+    """E||sum_l |x^l| g^l||^2 / E[sum_l |x^l|^2 |g^l|^2] at the symmetric Hettinger initialization (MSE).
+
+    Theorem 4.24's A_klm is rank one in (l, m), so its sum over samples is a_k^2 ||sum_l a_l g^l||^2
+    (a_l = |x^l|): this ratio says how much that sum cancels, from the data alone.  It is 1 when the
+    terms add like independent random signs, s when they all point one way and near 0 when the output
+    gradients average out (a centred target uncorrelated with |x|): docs/thesis-error-by-data.md.
+    """
+    d, x, y = _problem(widths, inputs, targets, "mse")
+    f = output_gram_factor(d, x, y)
+    a = np.linalg.norm(x, axis=1)
+    return float(np.sum((a @ f) ** 2) / np.sum(a**2 * np.sum(f * f, axis=1)))
 
 
 @dataclass(frozen=True)

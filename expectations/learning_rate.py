@@ -27,7 +27,12 @@ import numba
 import numpy as np
 
 from . import _checks
-from .analytic import AnalyticLearningRate, analytic_learning_rate, expected_refined_estimate
+from .analytic import (
+    AnalyticLearningRate,
+    analytic_learning_rate,
+    expected_cancellation,
+    expected_refined_estimate,
+)
 from .blas import one_blas_thread
 from .estimate import Estimate
 from .montecarlo.initializations import sample_initializations
@@ -72,6 +77,7 @@ class LearningRateReport:
     refined_over_initializations: Estimate
     analytic: AnalyticLearningRate | None = None
     analytic_expected_refined: Estimate | None = None
+    analytic_cancellation: float | None = None
 
     def values(self, attribute: str, relative_to_true: bool = False) -> np.ndarray:
         """A per-network number, network by network (NaN where it does not exist, as a Newton
@@ -159,14 +165,15 @@ def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks:
     sample = sample_initializations(widths, inputs, targets, loss, n_monte_carlo, seed)
     thesis = sample.ratio("theorem_4_13", "theorem_4_24")
     refined = sample.ratio("theorem_4_13_exact_first_layer", "theorem_4_24_refined")
-    analytic = expected = None
+    analytic = expected = cancellation = None
     if loss == "mse":
         analytic = analytic_learning_rate(widths, inputs, targets)
         expected = expected_refined_estimate(widths, inputs, targets, seed=seed)
+        cancellation = expected_cancellation(widths, inputs, targets)
     return LearningRateReport(widths, data_name, loss, seed, networks, sample.optimal_learning_rate(),
                               Estimate(-thesis.mean, thesis.stderr, thesis.n_samples, seed),
                               Estimate(-refined.mean, refined.stderr, refined.n_samples, seed),
-                              analytic, expected)
+                              analytic, expected, cancellation)
 
 
 def _ratio_to_mean_true(report: LearningRateReport, value: float, stderr: float = 0.0) -> Estimate:
@@ -229,6 +236,7 @@ def format_report(report: LearningRateReport) -> str:
             f"({est(_ratio_to_mean_true(report, a.refined))})",
             f"  E[refined estimate] (end-to-end law)   {est(e)}  "
             f"({est(_ratio_to_mean_true(report, e.mean, e.stderr))})",
+            f"  cancellation in Theorem 4.24 at E[G]   {report.analytic_cancellation:.4g}",
         ]
     return "\n".join(lines)
 
@@ -258,5 +266,6 @@ def report_dict(report: LearningRateReport) -> dict:
     if report.analytic is not None:
         a = report.analytic
         out["analytic"] = {"thesis": a.thesis, "angles_kept": a.angles_kept, "refined": a.refined,
-                           "expected_refined": est(report.analytic_expected_refined)}
+                           "expected_refined": est(report.analytic_expected_refined),
+                           "cancellation": report.analytic_cancellation}
     return out

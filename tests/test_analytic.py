@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from expectations import analytic, theorems
+from expectations.estimate import SampleMoments
 from expectations.montecarlo.initializations import sample_initializations
 
 Z = 5.0
@@ -85,6 +86,19 @@ def test_expected_output_gram_every_entry():
     se = grams.std(0, ddof=1) / math.sqrt(20000)
     z = (grams.mean(0) - analytic.expected_output_gram(widths, x, y)) / se
     assert np.max(np.abs(z)) < Z
+
+
+def test_expected_cancellation_against_monte_carlo():
+    widths, x, y = small_problem(s=8, offset=0.3)
+    g = network_output_gradients(widths, x, y, 100000, seed=14)
+    a = np.linalg.norm(x, axis=1)
+    num = np.sum(np.einsum("l,nlr->nr", a, g) ** 2, axis=1)
+    den = np.einsum("l,nlr->n", a**2, g**2)
+    moments = SampleMoments.from_samples(np.column_stack([num, den]))
+    ratio = moments.ratio(0, 1)
+    closed = analytic.expected_cancellation(widths, x, y)
+    assert abs(ratio.mean - closed) < Z * ratio.stderr
+    assert abs(ratio.mean - 1.03 * closed) > Z * ratio.stderr
 
 
 @pytest.mark.parametrize("widths", [(8, 4, 16, 3), (5, 7, 1)])
