@@ -371,36 +371,68 @@ def _relu_product_mean(a, b, n, sigma):
 
 
 @njit(**_JIT)
-def _chain_matrix(buf, offsets, dims, first, last):
-    """B_{last,first} = A_last ... A_first, dims[last] x dims[first - 1] (the identity when last < first)."""
-    out = np.eye(dims[first - 1])
-    for t in range(first, last + 1):
-        out = np.dot(buf[offsets[t - 1]:offsets[t]].reshape(dims[t], dims[t - 1]), out)
-    return out
+def _chain_columns(buf, offsets, dims, first, last, cols, e, tmp):
+    """cols[a, :dims[last]] = A_last ... A_first e_a for a < dims[first - 1]: the columns of
+    B_{last,first} (of the identity when last < first), without allocating."""
+    width = dims[first - 1]
+    for a in range(width):
+        for k in range(width):
+            e[k] = 0.0
+        e[a] = 1.0
+        _forward_to(buf, offsets, dims, first, last, e, cols[a], tmp)
 
 
 @njit(**_JIT)
-def _x_form_last_layer_mean(buf, offsets, dims, sigma, i, j, w, P, v):
-    """E over the last layer A_L (N(0, sigma^2) entries) of the X-form of :func:`_x_form`, the other
-    layers as drawn in ``buf``.  With C_j = B_{L-1,j+1}, C_i = B_{L-1,i+1} and K = C C^T, X is
-    w^T A_L K_j A_L^T P A_L K_i A_L^T v, whose mean over A_L (Isserlis) is
-    sigma^4 (tr K_j tr K_i w^T P v + tr(K_j K_i) (v^T P w + tr(P) w^T v)); for j = L it is
-    w^T P A_L K_i A_L^T v, with mean sigma^2 tr K_i w^T P v."""
-    last = dims.size - 1
+def _frobenius_of_columns(cols, n_cols, length):
+    """||C||_F^2 of the matrix whose first n_cols columns are stored as rows of ``cols``."""
+    total = 0.0
+    for a in range(n_cols):
+        total += _dot_n(cols[a], cols[a], length)
+    return total
+
+
+@njit(**_JIT)
+def _cross_frobenius(left, n_left, right, n_right, length):
+    """||L^T R||_F^2 for matrices stored by columns (as :func:`_chain_columns` stores them)."""
+    total = 0.0
+    for a in range(n_left):
+        for b in range(n_right):
+            total += _dot_n(left[a], right[b], length) ** 2
+    return total
+
+
+@njit(**_JIT)
+def _x_form_constants(w, P, v):
+    """(w^T P v, v^T P w, tr P, w^T v)."""
     wpv = vpw = trace = wv = 0.0
-    for r in range(dims[last]):
+    for r in range(w.size):
         trace += P[r, r]
         wv += w[r] * v[r]
-        for k in range(dims[last]):
+        for k in range(w.size):
             wpv += w[r] * P[r, k] * v[k]
             vpw += v[r] * P[r, k] * w[k]
+    return wpv, vpw, trace, wv
+
+
+@njit(**_JIT)
+def _x_form_last_layer_mean(buf, offsets, dims, sigma, i, j, consts, cj, ci, e, tmp):
+    """E over the last layer A_L (N(0, sigma^2) entries) of the X-form of :func:`_x_form`, the other
+    layers as drawn in ``buf`` (``consts`` from :func:`_x_form_constants`; the rest scratch).  With
+    C_j = B_{L-1,j+1}, C_i = B_{L-1,i+1} and K = C C^T, X is w^T A_L K_j A_L^T P A_L K_i A_L^T v,
+    whose mean over A_L (Isserlis) is
+    sigma^4 (tr K_j tr K_i w^T P v + tr(K_j K_i) (v^T P w + tr(P) w^T v)); for j = L it is
+    w^T P A_L K_i A_L^T v, with mean sigma^2 tr K_i w^T P v."""
+    wpv, vpw, trace, wv = consts
+    last = dims.size - 1
+    length = dims[last - 1]
+    _chain_columns(buf, offsets, dims, i + 1, last - 1, ci, e, tmp)
+    tr_i = _frobenius_of_columns(ci, dims[i], length)
     if j == last:
-        ci = _chain_matrix(buf, offsets, dims, i + 1, last - 1)
-        return sigma * sigma * (ci * ci).sum() * wpv
-    cj = _chain_matrix(buf, offsets, dims, j + 1, last - 1)
-    ci = np.dot(cj, _chain_matrix(buf, offsets, dims, i + 1, j))
-    cross = np.dot(cj.T, ci)
-    return sigma ** 4 * ((cj * cj).sum() * (ci * ci).sum() * wpv + (cross * cross).sum() * (vpw + trace * wv))
+        return sigma * sigma * tr_i * wpv
+    _chain_columns(buf, offsets, dims, j + 1, last - 1, cj, e, tmp)
+    tr_j = _frobenius_of_columns(cj, dims[j], length)
+    tr_ji = _cross_frobenius(cj, dims[j], ci, dims[i], length)
+    return sigma ** 4 * (tr_j * tr_i * wpv + tr_ji * (vpw + trace * wv))
 
 
 @njit(**_JIT)
@@ -419,7 +451,12 @@ def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
     width = dims.max()
     vectors = np.empty((3, width))
     basis, coords = np.empty((3, width)), np.empty((3, 3))
-    bx, bz, tmp = np.empty(width), np.empty(width), np.empty(width)
+    bx, bz, tmp, e = np.empty(width), np.empty(width), np.empty(width), np.empty(width)
+    cj, ci = np.empty((width, width)), np.empty((width, width))
+    consts = _x_form_constants(w, P, v)
+    form = 0.0
+    if i + 1 == last:  # no layer between A_i and A_L: the X-form's mean is a constant
+        form = _x_form_last_layer_mean(buf, offsets, dims, sigmas[last - 1], i, j, consts, cj, ci, e, tmp)
     out = np.empty((n, 1))
     for s in range(n):
         _fill_layers(gen, sigmas, offsets, buf, i + 1, last - 1)
@@ -439,7 +476,8 @@ def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
             _forward_to(buf, offsets, dims, i + 1, j - 1, vectors[0], bx, tmp)
             _forward_to(buf, offsets, dims, i + 1, j - 1, vectors[1], bz, tmp)
             alpha_j = _relu_dot(bx, bz, dims[j - 1])
-        form = _x_form_last_layer_mean(buf, offsets, dims, sigmas[last - 1], i, j, w, P, v)
+        if i + 1 < last:
+            form = _x_form_last_layer_mean(buf, offsets, dims, sigmas[last - 1], i, j, consts, cj, ci, e, tmp)
         out[s, 0] = alpha_i * alpha_j * form
     return out
 
@@ -451,10 +489,14 @@ def x_form_last_layer(gen, n, dims, split, w, P, v):
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
     ones = np.ones(dims.size - 1)
+    width = dims.max()
+    tmp, e = np.empty(width), np.empty(width)
+    cj, ci = np.empty((width, width)), np.empty((width, width))
+    consts = _x_form_constants(w, P, v)
     out = np.empty((n, 1))
     for s in range(n):
         _fill_layers(gen, ones, offsets, buf, 1, dims.size - 2)
-        out[s, 0] = _x_form_last_layer_mean(buf, offsets, dims, 1.0, 0, split, w, P, v)
+        out[s, 0] = _x_form_last_layer_mean(buf, offsets, dims, 1.0, 0, split, consts, cj, ci, e, tmp)
     return out
 
 
@@ -469,23 +511,26 @@ def frobenius_pair_last_layer(gen, n, dims):
     buf = np.empty(offsets[-1])
     ones = np.ones(dims.size - 1)
     last = dims.size - 1
-    m = dims[last]
+    m, length = dims[last], dims[last - 1]
+    width = dims.max()
+    tmp, e = np.empty(width), np.empty(width)
+    upper, lower, printed = np.empty((width, width)), np.empty((width, width)), np.empty((width, width))
     out = np.empty((n, 2))
     for s in range(n):
         _fill_layers(gen, ones, offsets, buf, 1, last - 1)
-        lower = _chain_matrix(buf, offsets, dims, 2, last - 1)
-        lower_sq = (lower * lower).sum()
+        _chain_columns(buf, offsets, dims, 2, last - 1, lower, e, tmp)
+        lower_sq = _frobenius_of_columns(lower, dims[1], length)
+        _chain_columns(buf, offsets, dims, 1, last - 1, printed, e, tmp)
+        printed_sq = _frobenius_of_columns(printed, dims[0], length)
         if last >= 3:  # the upper factor B_{j,i+1} ends with A_L
-            upper = _chain_matrix(buf, offsets, dims, 3, last - 1)
-            printed = np.dot(upper, _chain_matrix(buf, offsets, dims, 1, 2))
-            upper_sq, printed_sq = (upper * upper).sum(), (printed * printed).sum()
-            cross = np.dot(upper.T, printed)
+            _chain_columns(buf, offsets, dims, 3, last - 1, upper, e, tmp)
+            upper_sq = _frobenius_of_columns(upper, dims[2], length)
+            cross = _cross_frobenius(upper, dims[2], printed, dims[0], length)
             out[s, 0] = m * upper_sq * lower_sq / (m * dims[1])
-            out[s, 1] = (m * m * upper_sq * printed_sq + 2 * m * (cross * cross).sum()) / (m * dims[last - 1])
+            out[s, 1] = (m * m * upper_sq * printed_sq + 2 * m * cross) / (m * dims[last - 1])
         else:  # L = 2: the upper factor is the identity of R^{m_2}
-            printed = _chain_matrix(buf, offsets, dims, 1, 1)
             out[s, 0] = dims[2] * lower_sq / (m * dims[1])
-            out[s, 1] = dims[2] * m * (printed * printed).sum() / (m * dims[last - 1])
+            out[s, 1] = dims[2] * m * printed_sq / (m * dims[last - 1])
     return out
 
 
