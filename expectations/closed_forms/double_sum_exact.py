@@ -38,10 +38,10 @@ from scipy import special
 from .. import _checks
 from .double_sum import relu_double_sum, relu_double_sum_refined
 from .norm_products import chi_mean
-from .relu_pair_general import _snap, kappa, quadrature_factor
+from .relu_pair_general import _snap, aligned_factor, kappa, quadrature_factor
 
 #: The cells (i, j) where :func:`relu_double_sum_exact` is exact.
-EXACT_CELLS = "(2, 2) and (2, j > 2) for any x, y, z; (3, j >= 3) for orthogonal x, y, z"
+EXACT_CELLS = "(2, j >= 2) and (3, j >= 3), any x, y, z"
 
 
 def uniform_arcsin_mean(m: int) -> float:
@@ -57,9 +57,25 @@ def uniform_arcsin_mean(m: int) -> float:
     return float(m / (m - 1) * ratio)
 
 
-def _row_pair_moment(u: float, m: int, n_nodes: int) -> float:
-    """H(u) = E[|g|^2 |g'|^2 (sqrt(1 - r^2) + r arcsin r)], g, g' in R^m standard normal with
-    coordinate-wise correlation u and r their cosine (pi^2 |g|^2 |g'|^2 F0 of Lemma 4.19).
+def _beta_nodes(n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights for beta = arccos r on [0, pi]."""
+    tb, wb = np.polynomial.legendre.leggauss(n_nodes)
+    return np.pi * (tb + 1) / 2, wb * np.pi / 2
+
+
+def _pi2_factor(c, n_nodes: int) -> tuple[float, np.ndarray]:
+    """pi^2 F(r; c) at r = +-1 and at r = cos(beta) on the beta nodes (F0's closed form at c = 0)."""
+    beta, _ = _beta_nodes(n_nodes)
+    r = np.cos(beta)
+    if c == (0.0, 0.0, 0.0):
+        return np.pi / 2, np.sqrt(1 - r**2) + r * np.arcsin(r)
+    at_one = np.pi**2 * float(aligned_factor(*c))
+    return at_one, np.pi**2 * np.array([quadrature_factor(float(a), *c).value for a in r])
+
+
+def _row_pair_moment(u: float, m: int, factor, n_nodes: int) -> float:
+    """H(u) = E[|g|^2 |g'|^2 pi^2 F(r; c)], g, g' in R^m standard normal with coordinate-wise
+    correlation u and r their cosine; ``factor`` = :func:`_pi2_factor` (F is even in r).
 
     (|g|^2, |g'|^2, g.g') is Wishart(m, [[1, u], [u, 1]]); in coordinates |g| = s1, |g'| = s2,
     r = cos(beta) its density is ~ (s1 s2)^(m-1) sin^(m-2)(beta) exp(-(s1^2 + s2^2 - 2 u r s1 s2) /
@@ -67,38 +83,38 @@ def _row_pair_moment(u: float, m: int, n_nodes: int) -> float:
     leaving Gauss-Legendre rules in beta and t.  The normalisation cancels against the same
     integral of |g|^2 |g'|^2 alone, whose mean is m^2 + 2 m u^2.
     """
-    if m == 1:  # r = +-1, where the bracket is pi / 2
-        return (1 + 2 * u * u) * np.pi / 2
+    at_one, on_nodes = factor
+    if m == 1:  # r = +-1
+        return (1 + 2 * u * u) * at_one
     if abs(u) == 1:  # g' = +-g
-        return m * (m + 2) * np.pi / 2
-    tb, wb = np.polynomial.legendre.leggauss(n_nodes)
-    beta, wb = np.pi * (tb + 1) / 2, wb * np.pi / 2
+        return m * (m + 2) * at_one
+    beta, wb = _beta_nodes(n_nodes)
     tt, wt = np.polynomial.legendre.leggauss(n_nodes)
     t, wt = np.pi * (tt + 1) / 8, wt * np.pi / 8  # [0, pi/4]: sin 2t is symmetric about pi/4,
     # where the integrand peaks as u r -> 1, so the peak sits at an end, where the nodes cluster
     r = np.cos(beta)[:, None]
     sin2t = np.sin(2 * t)[None, :]
-    bracket = np.sqrt(1 - r[:, 0] ** 2) + r[:, 0] * np.arcsin(r[:, 0])
     radial = (sin2t ** (m + 1) * ((1 - u * u) / (1 - u * r * sin2t)) ** (m + 2)) @ wt
     weight = wb * np.sin(beta) ** (m - 2) * radial
-    return float((m * m + 2 * m * u * u) * (weight @ bracket) / weight.sum())
+    return float((m * m + 2 * m * u * u) * (weight @ on_nodes) / weight.sum())
 
 
-def layer_3_ratio(m1: int, m2: int, n_nodes: int = 48) -> float:
-    """R(m_1, m_2) = exact S_3j / refined S_3j for j > 3 and orthogonal x, y, z (Lemma 4.21).
+def layer_3_ratio(m1: int, m2: int, cosines=(0.0, 0.0, 0.0), n_nodes: int = 48) -> float:
+    """R = exact S_3j / refined S_3j for j > 3 (Lemma 4.21), x, y, z with these cosines.
 
     = E_U[H(U)] / (m_1 mu_{m_1}^2), H of :func:`_row_pair_moment` and U one coordinate of a
-    uniform unit vector in R^{m_2} (the cosine between e_k and B_{j-1,3}^T e_l).  Doubling
-    ``n_nodes`` changes it by < 1e-6 (tests).
+    uniform unit vector in R^{m_2} (the cosine between e_k and B_{j-1,3}^T e_l).  Changing
+    ``n_nodes`` from 48 to 64 changes it by < 1e-7 (tests).
     """
     m1, m2 = _checks.positive_int("m1", m1), _checks.positive_int("m2", m2)
+    factor = _pi2_factor(tuple(cosines), n_nodes)
     mu2 = float(chi_mean(m1)) ** 2
     if m2 == 1:
-        return _row_pair_moment(1.0, m1, n_nodes) / (m1 * mu2)
+        return _row_pair_moment(1.0, m1, factor, n_nodes) / (m1 * mu2)
     tg, wg = np.polynomial.legendre.leggauss(n_nodes)
     gamma, wg = np.pi * (tg + 1) / 4, wg * np.pi / 4  # U = cos(gamma); H is even in U
     weight = wg * np.sin(gamma) ** (m2 - 2)
-    values = np.array([_row_pair_moment(float(np.cos(a)), m1, n_nodes) for a in gamma])
+    values = np.array([_row_pair_moment(float(np.cos(a)), m1, factor, n_nodes) for a in gamma])
     return float(weight @ values / weight.sum() / (m1 * mu2))
 
 
@@ -145,18 +161,14 @@ def relu_double_sum_exact(x, y, z, w, v, P, widths, i: int, j: int, sigmas=None)
         if c == (0.0, 0.0, 0.0):
             return thesis * uniform_arcsin_mean(m1)
         return thesis * np.pi**2 * _random_angle_mean(m1, c)
-    if i == 3 and j == 3:
-        if c != (0.0, 0.0, 0.0):
-            raise ValueError("the exact (3, j) form needs mutually orthogonal x, y, z")
-        m2 = float(m[2])
-        mu2 = float(chi_mean(m1)) ** 2
-        exact = (m2 * (m2 - 1) * m1 * mu2 * uniform_arcsin_mean(m1) ** 2 / np.pi**2
-                 + m2 * m1 * (m1 + 2) / (2 * np.pi))
-        refined = m1 * mu2 * m2 * (m2 - 1 + np.pi / 2) / np.pi**2
-        return relu_double_sum_refined(x, y, z, w, v, P, widths, i, j, sigmas) * exact / refined
     if i == 3:
-        if c != (0.0, 0.0, 0.0):
-            raise ValueError("the exact (3, j) form needs mutually orthogonal x, y, z")
-        return (relu_double_sum_refined(x, y, z, w, v, P, widths, i, j, sigmas)
-                * layer_3_ratio(m1, int(m[2])))
+        refined = relu_double_sum_refined(x, y, z, w, v, P, widths, i, j, sigmas)
+        mu2 = float(chi_mean(m1)) ** 2
+        if j > 3:
+            return refined * layer_3_ratio(m1, int(m[2]), c)
+        # (3, 3): k != l rows of A_2 are independent (U = 0), k = l equal (U = 1)
+        m2 = float(m[2])
+        spread = uniform_arcsin_mean(m1) / np.pi**2 if c == (0.0, 0.0, 0.0) else _random_angle_mean(m1, c)
+        exact = m2 * (m2 - 1) * m1**2 * spread + m2 * m1 * (m1 + 2) * float(aligned_factor(*c))
+        return refined * exact / (m1 * mu2 * m2 * (m2 - 1 + np.pi / 2) / np.pi**2)
     raise ValueError(f"no exact form known at (i, j) = ({i}, {j}); exact cells: {EXACT_CELLS}")
