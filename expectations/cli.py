@@ -261,9 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="sample each case until its standard error is at most SE (or the budget is spent)")
     val.add_argument("--target-rel-stderr", type=_positive_float, metavar="R",
                      help="sample until the standard error is at most R |estimate|")
-    val.add_argument("--method", choices=METHODS, default="reference",
-                     help="reference: draw every entry of every matrix (default); reduced: the exact "
-                          "Gaussian reductions where a statement has one (the rest stay on reference)")
+    val.add_argument("--method", choices=METHODS, default="reduced",
+                     help="reduced (default): the exact Gaussian reductions where a statement has one "
+                          "(the rest stay on reference); reference: draw every entry of every matrix")
     val.add_argument("--seed", type=_seed, default=0, help="master seed, a whole number >= 0 (default 0)")
     val.add_argument("--json", metavar="PATH", help="also write the rows as JSON (checked writable first)")
     val.add_argument("--report", metavar="PATH.md",
