@@ -182,7 +182,8 @@ def test_exact_double_sum_is_the_refined_form_at_2_2_with_orthogonal_inputs():
                                                ([3, 3, 2, 3], 3, 3, (0, 0, 0)),
                                                ([3, 2, 3, 1], 2, 3, (0.3, 0.3, 0.3)),
                                                ([3, 3, 3, 3, 1], 3, 4, (0, 0, 0)),
-                                               ([3, 2, 3, 2], 3, 3, (0.5, -0.2, 0.1))])
+                                               ([3, 2, 3, 2], 3, 3, (0.5, -0.2, 0.1)),
+                                               ([3, 3, 3, 3, 3, 1], 4, 5, (0, 0, 0))])
 def test_exact_double_sum_agrees_and_the_thesis_is_rejected(widths, i, j, cos):
     kw = _double_sum_inputs(widths, i, j, cos)
     est = mc.estimate_relu_double_sum(**kw, n_samples=200_000, seed=SEED)
@@ -191,18 +192,22 @@ def test_exact_double_sum_agrees_and_the_thesis_is_rejected(widths, i, j, cos):
     assert abs(est.z(cf.relu_double_sum_refined(**kw))) > Z_THRESHOLD
 
 
-def test_layer_3_ratio_is_converged_and_meets_its_limits():
-    for m1, m2 in [(2, 2), (3, 5)]:
-        assert dse.layer_3_ratio(m1, m2) == pytest.approx(dse.layer_3_ratio(m1, m2, n_nodes=64), rel=1e-7)
-    for m in (2, 5):  # U = 0 gives the (3, 3) k != l factor psi^2 (mu_m^2 psi(m) = m)
+def test_exact_to_thesis_is_converged_and_meets_its_limits():
+    for widths, i, j in [([3, 2, 2, 3], 3, 3), ([3, 3, 5, 4, 2], 3, 4), ([3, 2, 3, 4, 3, 2], 4, 5)]:
+        assert dse.exact_to_thesis(widths, i, j) == pytest.approx(
+            dse.exact_to_thesis(widths, i, j, n_nodes=64), rel=1e-7)
+    for m in (2, 5):  # (3, 3) with one unit in layer 2: the k = l term alone, m_1 (m_1 + 2) pi / 2
+        assert dse.exact_to_thesis([3, m, 1, 1], 3, 3) == pytest.approx((m + 2) * np.pi / 2 / m)
+        # U = 0: the (3, 3) k != l factor pi^2 E[F0(cos T)] m_1^2 = m_1^2 psi(m_1)
         mu2 = float(cf.chi_mean(m)) ** 2
-        assert dse._row_pair_moment(0.0, m, 48) / (m * mu2) == pytest.approx(dse.uniform_arcsin_mean(m) ** 2)
-        assert dse.layer_3_ratio(m, 1) == pytest.approx((m + 2) * np.pi / 2 / mu2)  # U = +-1
+        factor = dse._pi2_factor((0.0, 0.0, 0.0), 48)
+        ratio = dse._row_pair_moment(0.0, m, factor, 48) / (m * mu2)
+        assert ratio == pytest.approx(dse.uniform_arcsin_mean(m) ** 2)
 
 
-def test_exact_double_sum_refuses_other_cells():
-    with pytest.raises(ValueError, match="no exact form known"):
-        cf.relu_double_sum_exact(**_double_sum_inputs([3, 4, 4, 4, 4, 2], 4, 5, (0, 0, 0)))
+def test_exact_double_sum_refuses_i_equal_1():
+    with pytest.raises(ValueError, match="i = 1"):
+        cf.relu_double_sum_exact(**_double_sum_inputs([3, 4, 4, 2], 1, 2, (0, 0, 0)))
 
 
 # ---------------------------------------------------------------- u parallel to v, Theorem 4.24

@@ -36,12 +36,11 @@ import numpy as np
 from scipy import special
 
 from .. import _checks
-from .double_sum import relu_double_sum, relu_double_sum_refined
-from .norm_products import chi_mean
+from .double_sum import relu_double_sum
 from .relu_pair_general import _snap, aligned_factor, kappa, quadrature_factor
 
 #: The cells (i, j) where :func:`relu_double_sum_exact` is exact.
-EXACT_CELLS = "(2, j >= 2) and (3, j >= 3), any x, y, z"
+EXACT_CELLS = "every (i, j) with 2 <= i <= j, any x, y, z"
 
 
 def uniform_arcsin_mean(m: int) -> float:
@@ -99,23 +98,57 @@ def _row_pair_moment(u: float, m: int, factor, n_nodes: int) -> float:
     return float((m * m + 2 * m * u * u) * (weight @ on_nodes) / weight.sum())
 
 
-def layer_3_ratio(m1: int, m2: int, cosines=(0.0, 0.0, 0.0), n_nodes: int = 48) -> float:
-    """R = exact S_3j / refined S_3j for j > 3 (Lemma 4.21), x, y, z with these cosines.
+def _pushed_back(c, inner_widths, n_nodes: int):
+    """Phi before its last step: pi^2 F(r; c) pushed back through Wishart steps of the widths
+    ``inner_widths`` (m_1 first), as (value at r = +-1, values on the beta nodes).
 
-    = E_U[H(U)] / (m_1 mu_{m_1}^2), H of :func:`_row_pair_moment` and U one coordinate of a
-    uniform unit vector in R^{m_2} (the cosine between e_k and B_{j-1,3}^T e_l).  Changing
-    ``n_nodes`` from 48 to 64 changes it by < 1e-7 (tests).
+    One step maps f to T_m f(u) = E[|g|^2 |g'|^2 f(r)] over (|g|^2, |g'|^2, g.g') ~
+    Wishart(m, [[1, u], [u, 1]]) (:func:`_row_pair_moment`): a chain A_2^T ... A_t^T applied to
+    two vectors multiplies their squared norms and redraws their cosine this way, and the
+    result is homogeneous of degree 2 in each norm, so only the cosine needs tracking.
     """
-    m1, m2 = _checks.positive_int("m1", m1), _checks.positive_int("m2", m2)
-    factor = _pi2_factor(tuple(cosines), n_nodes)
-    mu2 = float(chi_mean(m1)) ** 2
-    if m2 == 1:
-        return _row_pair_moment(1.0, m1, factor, n_nodes) / (m1 * mu2)
+    factor = _pi2_factor(tuple(c), n_nodes)
+    beta, _ = _beta_nodes(n_nodes)
+    for m in inner_widths:
+        factor = (m * (m + 2) * factor[0],
+                  np.array([_row_pair_moment(float(np.cos(b)), int(m), factor, n_nodes) for b in beta]))
+    return factor
+
+
+def _uniform_coordinate_mean(fn, m: int, n_nodes: int) -> float:
+    """E[fn(U)], U one coordinate of a uniform unit vector in R^m, fn even."""
+    if m == 1:
+        return fn(1.0)
     tg, wg = np.polynomial.legendre.leggauss(n_nodes)
-    gamma, wg = np.pi * (tg + 1) / 4, wg * np.pi / 4  # U = cos(gamma); H is even in U
-    weight = wg * np.sin(gamma) ** (m2 - 2)
-    values = np.array([_row_pair_moment(float(np.cos(a)), m1, factor, n_nodes) for a in gamma])
-    return float(weight @ values / weight.sum() / (m1 * mu2))
+    gamma, wg = np.pi * (tg + 1) / 4, wg * np.pi / 4  # U = cos(gamma) on [0, pi/2]
+    weight = wg * np.sin(gamma) ** (m - 2)
+    return float(weight @ np.array([fn(float(np.cos(a))) for a in gamma]) / weight.sum())
+
+
+def exact_to_thesis(widths, i: int, j: int, cosines=(0.0, 0.0, 0.0), n_nodes: int = 48) -> float:
+    """S_ij / (the thesis's f_ij g_ij h_ij) for 3 <= i <= j and inputs with these cosines (Lemma 4.21).
+
+    With Phi_i(U) = E[|h|^2 |h'|^2 pi^2 F(cos(h, h'); c)] for (h, h') = A_2^T ... A_{i-1}^T (e_k, v_l)
+    (coordinate-wise correlation U = cos(e_k, v_l) at the start; :func:`_pushed_back`):
+    i = j: (m (m - 1) Phi_i(0) + m Phi_i(1)) / prod_{p < i} m_p^2 with m = m_{i-1} (units k != l
+    and k = l); i < j: m^2 E_U[Phi_i(U)] / prod_{p < i} m_p^2 with U a coordinate of a uniform
+    unit vector in R^{m_{i-1}} (the direction of B_{j-1,i}^T e_l).  Changing ``n_nodes`` from
+    48 to 64 moves it by < 1e-6 (tests).
+    """
+    m = _checks.widths("widths", widths).astype(int)
+    i, j = _checks.layer_pair(i, j, m.size - 1)
+    if i < 3:
+        raise ValueError(f"exact_to_thesis covers i >= 3, got i = {i}")
+    inner = _pushed_back(cosines, m[1:i - 2], n_nodes)
+
+    def phi(u):
+        return _row_pair_moment(u, int(m[i - 2]), inner, n_nodes)
+
+    last = float(m[i - 1])
+    scale = float(np.prod(m[1:i].astype(float) ** 2))
+    if i == j:
+        return (last * (last - 1) * phi(0.0) + last * phi(1.0)) / scale
+    return last**2 * _uniform_coordinate_mean(phi, int(m[i - 1]), n_nodes) / scale
 
 
 def _cosines(x, y, z) -> tuple[float, float, float]:
@@ -143,8 +176,9 @@ def _random_angle_mean(m: int, c, n_nodes: int = 40) -> float:
 def relu_double_sum_exact(x, y, z, w, v, P, widths, i: int, j: int, sigmas=None) -> float:
     """The exact S_ij of Lemma 4.21 (Corollary 4.22 with ``sigmas``) in the cells of :data:`EXACT_CELLS`.
 
-    Same parameters as :func:`~expectations.closed_forms.relu_double_sum`; ValueError in
-    other cells (where no exact form is known).
+    Same parameters as :func:`~expectations.closed_forms.relu_double_sum`; ValueError at
+    i = 1.  The g_ij h_ij factor is taken as the thesis's: it equals E[X] at i = j and
+    sum_l E[|B_{j-1,i}^T e_l|^2 X] / m_{i-1} at i < j in every cell checked (docs/beyond-the-thesis.md).
     """
     m = _checks.widths("widths", widths)
     i, j = _checks.layer_pair(i, j, m.size - 1)
@@ -153,7 +187,9 @@ def relu_double_sum_exact(x, y, z, w, v, P, widths, i: int, j: int, sigmas=None)
     z = _checks.nonzero_vector("z", z, int(m[0]))
     c = _cosines(x, y, z)
     thesis = relu_double_sum(x, y, z, w, v, P, widths, i, j, sigmas)
-    m1 = int(m[1]) if m.size > 2 else 0
+    if i == 1:
+        raise ValueError("no exact form known at i = 1 (there is no A_{i-1} for Lemma 4.19 to act on)")
+    m1 = int(m[1])
     if i == 2 and j == 2:  # thesis: m_1^2 / pi^2
         return thesis * np.pi**2 * ((m1 - 1) * float(kappa(c[0]) * kappa(c[1]))
                                     + quadrature_factor(1.0, *c).value) / m1
@@ -161,14 +197,4 @@ def relu_double_sum_exact(x, y, z, w, v, P, widths, i: int, j: int, sigmas=None)
         if c == (0.0, 0.0, 0.0):
             return thesis * uniform_arcsin_mean(m1)
         return thesis * np.pi**2 * _random_angle_mean(m1, c)
-    if i == 3:
-        refined = relu_double_sum_refined(x, y, z, w, v, P, widths, i, j, sigmas)
-        mu2 = float(chi_mean(m1)) ** 2
-        if j > 3:
-            return refined * layer_3_ratio(m1, int(m[2]), c)
-        # (3, 3): k != l rows of A_2 are independent (U = 0), k = l equal (U = 1)
-        m2 = float(m[2])
-        spread = uniform_arcsin_mean(m1) / np.pi**2 if c == (0.0, 0.0, 0.0) else _random_angle_mean(m1, c)
-        exact = m2 * (m2 - 1) * m1**2 * spread + m2 * m1 * (m1 + 2) * float(aligned_factor(*c))
-        return refined * exact / (m1 * mu2 * m2 * (m2 - 1 + np.pi / 2) / np.pi**2)
-    raise ValueError(f"no exact form known at (i, j) = ({i}, {j}); exact cells: {EXACT_CELLS}")
+    return thesis * exact_to_thesis(m, i, j, c)
