@@ -49,7 +49,7 @@ from reference import (
     small_products,
     variate_draws,
 )
-from waits import bench_flops, bench_learning_rate, bench_suite, bench_tolerance
+from waits import bench_figures, bench_flops, bench_learning_rate, bench_suite, bench_tolerance
 
 from expectations import theorems as th
 from expectations.data import synthetic
@@ -76,7 +76,8 @@ FULL = dict(repeats=7, min_time=0.1, naive_sizes=(32, 64, 128, 192),
             waits=dict(lr_networks=8, lr_monte_carlo=200, lr_rounds=3,
                        tol_needed=(3000, 10000, 30000, 100000),
                        suite_rounds=3, suite_all=True, suite_statements=(),
-                       flop_widths=[8, 64, 64, 64, 1], flop_s=256, flop_networks=16))
+                       flop_widths=[8, 64, 64, 64, 1], flop_s=256, flop_networks=16, figure_jobs=None,
+                       figure_rounds=1))
 QUICK = dict(repeats=2, min_time=0.01, naive_sizes=(16, 32, 64),
              networks=(([8, 32, 32, 1], 128, 32, 8), ([8, 64, 64, 64, 1], 256, 8, 4)),
              relu=(([16, 64, 32], 4096), ([64, 64, 64], 4096)), raw_normals=2**18,
@@ -86,7 +87,9 @@ QUICK = dict(repeats=2, min_time=0.01, naive_sizes=(16, 32, 64),
                           sizes=(16, 32, 64), net_s=32, net_work=2e5),
              waits=dict(lr_networks=2, lr_monte_carlo=8, lr_rounds=1, tol_needed=(3000, 30000),
                         suite_rounds=1, suite_all=False, suite_statements=("Lemma 4.18", "Corollary 4.22"),
-                        flop_widths=[8, 32, 32, 1], flop_s=64, flop_networks=8))
+                        flop_widths=[8, 32, 32, 1], flop_s=64, flop_networks=8, figure_rounds=1,
+                        figure_jobs=(("figure_4_1.py", ("--samples", "300", "--out", "{tmp}/a.png"), False),
+                                     ("figure_4_1.py", ("--samples", "300", "--out", "{tmp}/b.png"), False))))
 REL_SE = 1e-3                                                     # section 4's relative standard error
 
 
@@ -626,6 +629,8 @@ def main(argv=None) -> int:
                                                   "temporary directory with --quick)")
     parser.add_argument("--markdown", type=Path, help="report (default: docs/benchmarks.md, or a temporary "
                                                       "directory with --quick)")
+    parser.add_argument("--figures", action="store_true",
+                        help="also time `validate --figures`, scripts in turn and concurrently (minutes)")
     parser.add_argument("--figure", type=Path, help="section 5's plot (default: "
                                                     "figures/benchmark_scaling.png, or a temporary "
                                                     "directory with --quick)")
@@ -643,8 +648,9 @@ def main(argv=None) -> int:
                   mode="quick" if args.quick else "full", repeats=cfg["repeats"],
                   scaling_repeats=cfg["scaling"]["repeats"], machine=machine())
     sections = []
-    for bench in (bench_theorems, bench_initializations, bench_relu_chain, bench_reduced, bench_learning_rate,
-                  bench_tolerance, bench_suite, bench_flops, bench_analytic):
+    benches = (bench_theorems, bench_initializations, bench_relu_chain, bench_reduced, bench_learning_rate,
+               bench_tolerance, bench_suite, bench_flops, bench_analytic)
+    for bench in benches + ((bench_figures,) if args.figures else ()):
         print(f"{bench.__name__} ...", file=sys.stderr)
         sections.append(bench(cfg))
     print("bench_scaling ...", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Issue 12's benchmarks (sections 6-9 of ``benchmarks/run.py``): where users wait.
+"""Issue 12's benchmarks (sections 6-9 and 11 of ``benchmarks/run.py``): where users wait.
 
 6. ``expectations learning-rate`` on Pima, one BLAS thread per worker against today's pool (BLAS
    unlimited), idle and under a competing busy process the benchmark starts and stops.
@@ -7,6 +7,8 @@
 8. The default ``expectations validate`` suite: reduced samplers where they exist and identical
    runs reused, against the reference kernels run case by case (today's path).
 9. The network kernel's multiply-add rate against one core's dgemm on the same shapes.
+11. ``expectations validate --figures`` (with ``--figures`` only: minutes): the figure scripts one
+    after the other with the BLAS default (today) against concurrently, one BLAS thread each.
 
 Every ratio comes from timings taken in interleaved rounds of one run, with its per-round spread.
 """
@@ -18,6 +20,7 @@ import json
 import math
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from expectations import registry, validate
+from expectations import figures, registry, validate
 from expectations.montecarlo import _kernels
 from expectations.montecarlo.initializations import sample_initializations
 from expectations.sampling import CHUNK_SIZE, Tolerance, run_to_tolerance
@@ -319,3 +322,57 @@ def bench_flops(cfg) -> dict:
         "network).  Against NumPy `@` (OpenBLAS dgemm, limited to one thread) on the same ten "
         "(s x d_(t-1)) @ (d_(t-1) x d_t) products per layer, in interleaved rounds."),
         notes=[])
+
+
+# ---------------------------------------------------------------- 11. the figures
+
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def blas_default_environment():
+    """The BLAS thread variables unset for the block (run.py sets them to 1 for its own timings)."""
+    saved = {k: os.environ.pop(k) for k in BLAS_VARIABLES if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def bench_figures(cfg) -> dict:
+    c = cfg["waits"]
+    walls, cpus = {"today": [], "now": []}, {"today": [], "now": []}
+    statuses = {}
+    with tempfile.TemporaryDirectory() as tmp, blas_default_environment():
+        folder = Path(tmp) / "validation"
+        shutil.copytree(ROOT / "validation", folder)              # the PNGs go to tmp/figures
+        jobs = None if c["figure_jobs"] is None else [
+            (script, tuple(a.replace("{tmp}", tmp) for a in args), needs_sklearn)
+            for script, args, needs_sklearn in c["figure_jobs"]]
+        for _ in range(c["figure_rounds"]):
+            for name, workers in (("today", 1), ("now", None)):
+                run = partial(figures.regenerate, folder, jobs, workers=workers)
+                runs = _timed(run, walls[name], cpus[name])
+                statuses[name] = [(r.command, r.status, round(r.seconds, 1)) for r in runs]
+    ratios = [t / n for t, n in zip(walls["today"], walls["now"])]
+    ratio = statistics.median(walls["today"]) / statistics.median(walls["now"])
+    ok = all(status == "ok" for runs in statuses.values() for _, status, _ in runs)
+    rows = [_row("validate --figures: today (one script after another, BLAS default) / now (one script per "
+                 "core, one BLAS thread each), wall time", ratio,
+                 f"× ({statistics.median(walls['today']):.3g} s vs {statistics.median(walls['now']):.3g} s; "
+                 f"{_spread(ratios)})", "≥ 3", ratio >= 3, {k: _timing(walls[k], cpus[k]) for k in walls},
+                 round_ratios=ratios, scripts=statuses, all_ok=ok, why=None if ratio >= 3 else (
+                     "running the scripts concurrently can gain at most the number of cores (2 here) and "
+                     "only while two scripts remain; the other levers (computations shared across panels and "
+                     "data sets) are not done; see the notes."))]
+    return dict(title="11. The figures", rows=rows, setup=(
+        "`expectations.figures.regenerate` on a copy of `validation/` in a temporary directory (so the "
+        "checkout's `figures/` is not touched) with " + ("every job of `figures.JOBS`" if c["figure_jobs"]
+                                                           is None else f"the jobs {c['figure_jobs']}")
+        + ", BLAS thread variables unset: `workers=1` (today: one script after the other, each script's "
+        "BLAS at its default thread count) against the default (one script per core, each with "
+        f"OPENBLAS/OMP/MKL_NUM_THREADS=1), {c['figure_rounds']} interleaved round(s).  Both sides run "
+        "today's kernels (the network kernel's BLAS products and the reduced samplers of this change "
+        "are in both), so the ratio is the runner's alone."),
+        notes=[f"Per-script times (s) and statuses: {statuses}"])
+
