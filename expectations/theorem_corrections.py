@@ -22,6 +22,15 @@ units), which drops two exactly known pieces of E[alpha_ikl alpha_jkm]:
   |x^k|^2 |x^l| |x^m| F''(0; c) / (2 d_1) + O(d_1^-2)
   (:func:`~expectations.closed_forms.relu_pair_general.curvature_in_rho`).  Not exact.
 
+* every pair (i, j) with i, j >= 2 ("all_pairs", replacing the three above): Lemma 4.21's exact
+  form (:mod:`~expectations.closed_forms.double_sum_exact`) is a linear functional L_ij of
+  F(r; c), F the Lemma 4.19 factor at cosine r between the two unit directions.  Per triple F is
+  replaced by the quartic in r that matches its value and curvature at r = 0 and its value at
+  r = +-1 (all three in closed form; the quartic is within 0.5 % of F's maximum), so
+  A_klm = |x^k|^2 |x^l| |x^m| (a L_ij[1] + b L_ij[r^2] + d L_ij[r^4]) / pi^2 and the L_ij of the
+  three monomials are computed once per architecture.  Approximate only through the quartic
+  and through Lemma 4.21's g h factor, which is kept.
+
 All enter additively: :func:`theorem_4_24_corrections` returns each correction and
 :func:`theorem_4_24_refined_exact_terms` the refined form plus the ones chosen.
 The independence of alpha alpha and X elsewhere, and Definition 4.23's B_ij,
@@ -33,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
+from .closed_forms.double_sum_exact import _beta_nodes, chain_functional
 from .closed_forms.relu_pair_general import aligned_factor, curvature_in_rho, kappa
 from .theorems import _data, _pair_tables, theorem_4_24_refined
 
@@ -93,24 +103,73 @@ def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict
                 sums[2 * t + 1] += traces[k] * float(np.sum(delta * gram))
         pair = phi_table[1, 1] * sums[0] + psi_table[1, 1] * sums[1]
         pair_j = phi_j * sums[2] + psi_j * sums[3]
-    return {"coincident": float(coincident / s**3), "pair_2_2": float(pair / s**3),
-            "pair_2_j": float(pair_j / s**3)}
+    out = {"coincident": float(coincident / s**3), "pair_2_2": float(pair / s**3),
+           "pair_2_j": float(pair_j / s**3)}
+    out["all_pairs"] = _all_pairs(d, x, g, h, phi_table, psi_table) / s**3 if n >= 2 else 0.0
+    return out
+
+
+def _monomial_functionals(d: np.ndarray, i: int, j: int) -> np.ndarray:
+    """L_ij[1], L_ij[r^2], L_ij[r^4] / pi^2 for the pair (i, j), i, j >= 2 (per the thesis's A)."""
+    a, b = min(i, j), max(i, j)
+    m1 = float(d[1])
+    if a == 2 and b == 2:  # (m_1 - 1) f(0) + f(1), over m_1
+        return np.array([1.0, 1 / m1, 1 / m1])
+    if a == 2:  # E f(U), U a coordinate of a uniform unit vector in R^{m_1}
+        return np.array([1.0, 1 / m1, 3 / (m1 * (m1 + 2))])
+    beta, _ = _beta_nodes(48)
+    r = np.cos(beta)
+    return np.array([chain_functional(d.astype(int), a, b, (np.pi**2, np.pi**2 * r**p)) / np.pi**2
+                     for p in (0, 2, 4)])
+
+
+def _all_pairs(d, x, g, h, phi_table, psi_table) -> float:
+    """s^3 times the "all_pairs" correction (module docstring)."""
+    s, n = x.shape[0], d.size - 1
+    weights = np.zeros((2, 3))  # (phi, psi) x (a, b, d) aggregated over the pairs i, j >= 2
+    for i in range(2, n + 1):
+        for j in range(2, n + 1):
+            functional = _monomial_functionals(d, i, j) - np.array([1.0, 0.0, 0.0])  # minus K K
+            weights[0] += phi_table[i - 1, j - 1] * functional
+            weights[1] += psi_table[i - 1, j - 1] * functional
+    norms = np.linalg.norm(x, axis=1)
+    safe = np.where(norms > 0, norms, 1.0)
+    unit = x / safe[:, None]
+    cos = np.clip(unit @ unit.T, -1.0, 1.0) * np.outer(norms > 0, norms > 0)
+    kap = kappa(cos)
+    traces = np.trace(h, axis1=1, axis2=2)
+    gram = g @ g.T
+    total = 0.0
+    for k in range(s):
+        ckl, ckm = cos[k][:, None], cos[k][None, :]
+        at_zero = kap[k][:, None] * kap[k][None, :]
+        half_curvature = curvature_in_rho(ckl, ckm, cos) / 2
+        quartic = aligned_factor(ckl, ckm, cos) - at_zero - half_curvature
+        scale = norms[k] ** 2 * np.outer(norms, norms)
+        for row, weight in enumerate(weights):
+            delta = scale * (weight[0] * at_zero + weight[1] * half_curvature + weight[2] * quartic)
+            total += (float(np.sum(h[k] * (g.T @ delta @ g))) if row == 0
+                      else traces[k] * float(np.sum(delta * gram)))
+    return total
 
 
 #: The corrections :func:`theorem_4_24_refined_exact_terms` can add.
-CORRECTIONS = ("coincident", "pair_2_2", "pair_2_j")
+CORRECTIONS = ("coincident", "pair_2_2", "pair_2_j", "all_pairs")
 
 
 def theorem_4_24_refined_exact_terms(widths, inputs, output_gradients, hessians,
-                                     corrections=CORRECTIONS) -> float:
+                                     corrections=CORRECTIONS[:3]) -> float:
     """The refined Theorem 4.24 with the exact Lemma 4.19 terms of ``corrections`` put in.
 
-    ``corrections``: any of :data:`CORRECTIONS` (all by default; an empty tuple gives
+    ``corrections``: any of :data:`CORRECTIONS` ("coincident", "pair_2_2", "pair_2_j" by default;
+    "all_pairs" replaces all three and must not be combined with them; an empty tuple gives
     :func:`~expectations.theorems.theorem_4_24_refined`).
     """
     unknown = set(corrections) - set(CORRECTIONS)
     if unknown:
         raise ValueError(f"corrections must be among {CORRECTIONS}, got {sorted(unknown)}")
+    if "all_pairs" in corrections and len(set(corrections)) > 1:
+        raise ValueError("corrections: 'all_pairs' replaces the other three; pass it alone")
     base = theorem_4_24_refined(widths, inputs, output_gradients, hessians)
     if not corrections:
         return base

@@ -6,7 +6,8 @@ setting): Hettinger networks are drawn over initializations, E[L_M''(0)] is thei
 mean, and each variant's relative error is value / E[L''] - 1 with the delta-method
 standard error.  Variants: the refined form, plus the coincident-sample terms, plus
 the (2, 2) pair at the data's angles, plus both, plus also the (2, j > 2) pairs to second
-order in 1/d_1 (expectations.theorem_corrections).
+order in 1/d_1, and every pair i, j >= 2 from Lemma 4.21's exact form with F interpolated
+by a quartic in the cosine (expectations.theorem_corrections).
 Data: the synthetic set standardised (cosines between samples spread around 0) and
 raw (a common mean: cosines near 1).
 
@@ -31,7 +32,8 @@ SETTINGS = (
     + [("samples", s, [8, 64, 64, 1], s) for s in (16, 256)]
 )
 VARIANTS = (("refined", ()), ("+ coincident", ("coincident",)), ("+ pair (2,2)", ("pair_2_2",)),
-            ("+ both", ("coincident", "pair_2_2")), ("+ all three", ("coincident", "pair_2_2", "pair_2_j")))
+            ("+ both", ("coincident", "pair_2_2")), ("+ all three", ("coincident", "pair_2_2", "pair_2_j")),
+            ("all pairs", ("all_pairs",)))
 
 
 def relative_errors(widths, s, standardize, n_networks, seed):
