@@ -266,3 +266,29 @@ def test_exact_terms_make_the_refined_theorem_exact_at_depth_2():
     truth = sample.estimate("second_derivative")
     assert abs(truth.z(theorem_4_24_refined_exact_terms(widths, data.inputs, g, h))) < Z_THRESHOLD
     assert abs(truth.z(theorem_4_24_refined(widths, data.inputs, g, h))) > Z_THRESHOLD
+
+
+def test_all_pairs_is_the_exact_terms_at_depth_2_and_is_not_combined():
+    from expectations.theorem_corrections import theorem_4_24_corrections, theorem_4_24_refined_exact_terms
+    rng = np.random.default_rng(4)
+    x, g, h = rng.normal(size=(6, 3)), rng.normal(size=(6, 1)), np.full((6, 1, 1), 2.0)
+    parts = theorem_4_24_corrections([3, 5, 1], x, g, h)
+    assert parts["pair_2_j"] == 0.0
+    assert parts["all_pairs"] == pytest.approx(parts["coincident"] + parts["pair_2_2"], rel=1e-10)
+    with pytest.raises(ValueError, match="all_pairs"):
+        theorem_4_24_refined_exact_terms([3, 5, 1], x, g, h, ("all_pairs", "coincident"))
+
+
+def test_all_pairs_meets_e_l2_at_depth_3_where_the_refined_form_does_not():
+    from expectations.data import synthetic
+    from expectations.montecarlo.initializations import sample_initializations
+    from expectations.theorem_corrections import theorem_4_24_refined_exact_terms
+    from expectations.theorems import theorem_4_24_refined
+    widths, data = [8, 3, 3, 1], synthetic(16, 8, 1, seed=0, standardize=False)
+    g, h = np.random.default_rng(1).standard_normal((16, 1)), np.full((16, 1, 1), 2.0)
+    sample = sample_initializations(widths, data.inputs, n_networks=20_000, seed=SEED,
+                                    output_gradients=g, hessians=h)
+    truth = sample.estimate("second_derivative")
+    corrected = theorem_4_24_refined_exact_terms(widths, data.inputs, g, h, ("all_pairs",))
+    assert abs(truth.z(corrected)) < Z_THRESHOLD
+    assert abs(truth.z(theorem_4_24_refined(widths, data.inputs, g, h))) > Z_THRESHOLD
