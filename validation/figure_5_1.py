@@ -50,6 +50,7 @@ from _figures import FIGURES, data_variant, plt, progress, save_figure
 from matplotlib.ticker import FormatStrFormatter, LogLocator
 
 from expectations.analytic import analytic_learning_rate
+from expectations.blas import one_blas_thread
 from expectations.data import DATASET_NAMES
 from expectations.learning_rate import NetworkResult, analyse_network
 from expectations.montecarlo.initializations import sample_initializations
@@ -310,7 +311,7 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     results = []
     archs = [(d, m) for d in depths for m in widths]
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with one_blas_thread(), ThreadPoolExecutor(max_workers=2) as pool:  # no BLAS oversubscription
         for k, (depth, m) in enumerate(archs, 1):
             layer_widths = [x.shape[1]] + [m] * depth + [1]
             progress(f"[{k}/{len(archs)}] {args.data}: widths {layer_widths} "
