@@ -1,33 +1,31 @@
-"""Lemma 4.21 exactly at (i, j) = (2, 2), (2, j > 2), (3, 3) and (3, j > 3).
+"""Lemma 4.21 exactly at every (i, j) with 2 <= i <= j, for any x, y, z.
 
 The thesis's f_ij g_ij h_ij replaces every Lemma 4.19 factor by its value for
-orthogonal inputs and orthogonal unit vectors e_k, B^T e_l.  Three cells can be
-done exactly (derivations in docs/beyond-the-thesis.md; all multiply the
-thesis's or the refined value, so the g_ij h_ij factor and Corollary 4.22's
-sigma scaling are kept as they are):
+orthogonal inputs and orthogonal unit vectors e_k, B^T e_l.  Here the sum over units
+is done exactly (derivations in docs/beyond-the-thesis.md); the result multiplies
+the thesis's value, so the g_ij h_ij factor and Corollary 4.22's sigma scaling are
+kept (g h is E[X] at i = j and sum_l E[|B_{j-1,i}^T e_l|^2 X] / m_{i-1} at i < j in every
+cell checked against Monte Carlo).  F(r; c) is Lemma 4.19's factor
+(:mod:`.relu_pair_general`) at cosine r between u and v and input cosines c.
 
-* (2, 2), any x, y, z: alpha_2 alpha_2' = sum_{k,l} of Lemma 4.19 terms with
-  u = e_k, v = e_l, so E = |x|^2|y||z| [m_1 (m_1 - 1) kappa(c_xy) kappa(c_xz) + m_1 F(1; c)]
-  (u orthogonal to v for k != l, u = v for k = l).
-* (2, j > 2), any x, y, z: given A_2, ..., A_n the l-th term has v_l = A_2^T B_{j-1,3}^T e_l,
-  whose direction is uniform on the sphere of R^{m_1} and independent of |v_l| and
-  of X.  So the sum over k of Lemma 4.19 factors becomes m_1 E[F(cos T; c)], T the
-  angle between a fixed and a uniform direction (density ~ sin^(m_1 - 2), Lemma 4.3),
-  where the thesis has m_1 F0(pi/2) = m_1 / pi^2.  For orthogonal x, y, z,
-  pi^2 E[F0(cos T)] = E[sqrt(1 - U^2) + U arcsin U] = (m_1 / (m_1 - 1))
-  Gamma(m_1/2)^2 / (Gamma((m_1+1)/2) Gamma((m_1-1)/2)) =: psi(m_1) (U = cos T; integrate
-  by parts), and psi(1) = pi/2.
-* (3, 3), orthogonal x, y, z: a, b, c = A_1 x, A_1 y, A_1 z are independent Gaussian
-  vectors; Lemma 4.19 over A_2 with inputs (a, b, c) gives for k != l
-  |a|^2 |b| |c| kappa(a^.b^) kappa(a^.c^), whose mean is m_1 mu_{m_1}^2 (psi(m_1) / pi)^2, and
-  for k = l E|g|^4 / (2 pi) = m_1 (m_1 + 2) / (2 pi) (g a row of A_2).  The refined
-  form has m_1 mu^2 / pi^2 and m_1 mu^2 / (2 pi) in their place.
-* (3, j > 3), orthogonal x, y, z: as for (2, j), the direction of v_l = A_3^T B_{j-1,4}^T e_l
-  is uniform in R^{m_2}; Lemma 4.19 over A_2 with inputs (a, b, c) and u = e_k, v = v_l, then
-  the mean over the independent a, b, c, is E[|g|^2 |g'|^2 F0(r)] for two rows g, g' of A_2
-  seen through e_k and v^_l (coordinate-wise correlation U = cos of their angle):
-  S_3j = refined S_3j * :func:`layer_3_ratio` (m_1, m_2).  Its U = 0 value is psi(m_1)^2,
-  the (3, 3) k != l factor, by the identity mu_m^2 psi(m) = m.
+* (2, 2): alpha_2 alpha_2' = sum_{k,l} of Lemma 4.19 terms with u = e_k, v = e_l, so
+  E = |x|^2|y||z| [m_1 (m_1 - 1) kappa(c_xy) kappa(c_xz) + m_1 F(1; c)] (u perp v for k != l, u = v
+  for k = l).
+* (2, j > 2): given A_2, ..., A_n the l-th term has v_l = A_2^T B_{j-1,3}^T e_l, whose direction
+  is uniform on the sphere of R^{m_1} and independent of |v_l| and of X.  So the sum over k
+  becomes m_1 E[F(cos T; c)], T the angle between a fixed and a uniform direction (Lemma 4.3's
+  law), where the thesis has m_1 / pi^2.  For orthogonal x, y, z, pi^2 E[F0(cos T)] =
+  E[sqrt(1 - U^2) + U arcsin U] = (m_1 / (m_1 - 1)) Gamma(m_1/2)^2 / (Gamma((m_1+1)/2)
+  Gamma((m_1-1)/2)) =: psi(m_1) (integrate by parts), psi(1) = pi/2.
+* i >= 3: condition on the two rows g = A_{i-1}^T e_k, g' = A_{i-1}^T v_l (coordinate-wise
+  correlation U = cos(e_k, v_l)) and push them back through A_{i-2}^T, ..., A_2^T to (h, h'); the
+  mean over A_1 is then Lemma 4.19 with u = h, v = h': |h|^2 |h'|^2 F(cos(h, h'); c).  Each
+  A_t^T redraws the 2 x 2 Gram matrix of the pair as Wishart(m_{t-1}, Gram) and the function
+  is homogeneous of degree 2 in each norm, so the chain acts on a function of one cosine
+  (:func:`_row_pair_moment`, :func:`chain_functional`).  Units k != l have U = 0 and k = l
+  U = 1 when i = j; for i < j, U is a uniform coordinate in R^{m_{i-1}}, as at (2, j).
+  At (3, 3) with orthogonal inputs this is m_2 (m_2 - 1) m_1 mu_{m_1}^2 psi(m_1)^2 / pi^2 +
+  m_2 m_1 (m_1 + 2) / (2 pi) (per |x|^2|y||z|), using mu_m^2 psi(m) = m.
 """
 
 from __future__ import annotations
