@@ -158,12 +158,12 @@ CORRECTIONS = ("coincident", "pair_2_2", "pair_2_j", "all_pairs")
 
 
 def theorem_4_24_refined_exact_terms(widths, inputs, output_gradients, hessians,
-                                     corrections=CORRECTIONS[:3]) -> float:
+                                     corrections=("all_pairs",)) -> float:
     """The refined Theorem 4.24 with the exact Lemma 4.19 terms of ``corrections`` put in.
 
-    ``corrections``: any of :data:`CORRECTIONS` ("coincident", "pair_2_2", "pair_2_j" by default;
-    "all_pairs" replaces all three and must not be combined with them; an empty tuple gives
-    :func:`~expectations.theorems.theorem_4_24_refined`).
+    ``corrections``: "all_pairs" (the default, the most complete) or any of the other three of
+    :data:`CORRECTIONS`, which "all_pairs" replaces and must not be combined with; an empty tuple
+    gives :func:`~expectations.theorems.theorem_4_24_refined`.
     """
     unknown = set(corrections) - set(CORRECTIONS)
     if unknown:
