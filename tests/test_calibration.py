@@ -2,7 +2,8 @@
 
 z = (estimate - truth) / SE over independent seeds must look standard normal: mean within
 3 SE of 0, SD within 3 SE of 1 (the full script, with 200 seeds a case, asks 0.1), KS p > 0.001.
-Twin: the same z-scores with a standard error 25 % too small are caught at these sizes.
+Twins: the same z-scores with a standard error 25 % too small are caught at these sizes.  The
+learning rate's delta-method SE is the documented exception (too small at few initializations).
 """
 
 import sys
@@ -41,16 +42,17 @@ def test_twin_a_standard_error_25_percent_too_small_is_caught(exact_z):
     assert not _normal(exact_z / 0.75)
 
 
-def test_delta_method_ratio_z_is_standard_normal():
-    z = calibration.ratio_z((256,), SEEDS)[256]
-    assert _normal(z)
-    assert not _normal(z / 0.6)  # twin, at 40 z-scores: an SE 40 % too small is caught
+def test_delta_method_ratio_se_is_too_small_at_64_initializations_as_documented():
+    """docs/calibration.md: the learning rate's delta-method SE is not calibrated at a few dozen
+    initializations (heavy-tailed derivatives): z is too wide and centred above 0."""
+    c = calibration.Calibration.of("ratio", calibration.ratio_z((64,), 60)[64])
+    assert c.sd - 1 > 2 * c.sd_se and c.mean > 2 * c.mean_se
 
 
 def test_subsampled_sums_z_is_standard_normal():
-    z13, z24 = calibration.subsampled_z(400, SEEDS)
+    z13, z24 = calibration.subsampled_z(4000, 150)  # the thesis's 4,000 indices
     assert _normal(z13) and _normal(z24)
-    assert not _normal(z13 / 0.6) and not _normal(z24 / 0.6)
+    assert not _normal(z13 / 0.75) and not _normal(z24 / 0.75)  # twin: an SE 25 % too small is caught
 
 
 def test_false_disagreement_bound_is_stated():
