@@ -29,6 +29,8 @@ from .scaleout import CONNECT_TIMEOUT, WORKER_TIMEOUT, check_address, dask_execu
 #: Exit codes: a user's mistake (as argparse uses), and Ctrl-C (128 + SIGINT).
 USAGE_ERROR = 2
 INTERRUPTED = 130
+#: Samples a case at which validation/calibration.py showed the standard errors calibrated.
+CALIBRATED_SAMPLES = 20480
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -57,6 +59,10 @@ def _validate(args: argparse.Namespace) -> int:
         sys.stderr.write("\n")
     print(validate.format_table(rows))
     print(f"\n{len(rows)} cases: {validate.summary(rows)}  (|z| threshold {validate.Z_THRESHOLD:g})")
+    if args.samples is not None and args.samples < CALIBRATED_SAMPLES:
+        print(f"note: --samples {args.samples} is below the {CALIBRATED_SAMPLES} samples a case at which the "
+              "standard errors were shown calibrated (docs/calibration.md); with heavy-tailed statements a "
+              "verdict from so few samples can be wrong")
     if args.method == "reduced":
         print(validate.sampler_summary(rows))
     if tolerance is not None:

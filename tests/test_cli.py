@@ -461,3 +461,10 @@ def test_losing_every_worker_mid_run_is_one_line_and_exit_code_2(tmp_path, capsy
     assert err.startswith("expectations: error: all workers of the Dask scheduler at ")
     assert err.endswith("were lost and none came back within 1 s (--worker-timeout)\n")
     assert not path.exists()
+
+
+def test_few_samples_carry_a_note_that_verdicts_can_be_wrong(capsys):
+    assert cli.main(["validate", "--statement", "Lemma 4.18", "--samples", "2000", "--quiet"]) == 0
+    assert "note: --samples 2000 is below the 20480 samples a case" in capsys.readouterr().out
+    assert cli.main(["validate", "--statement", "Lemma 4.18", "--samples", "3e4", "--quiet"]) == 0
+    assert "note:" not in capsys.readouterr().out
