@@ -380,14 +380,14 @@ def _lemma_4_21_refined() -> Statement:
 
 def _lemma_4_21_exact() -> Statement:
     cases = []
-    for widths, i, j, cosines, tag in [([3, 6, 3], 2, 2, (0.4, 0.4, 0.4), 82),
+    for widths, i, j, cosines, tag in [([3, 6, 4, 1], 2, 2, (0.4, 0.4, 0.4), 82),
                                        ([3, 4, 16, 1], 2, 3, (0.0, 0.0, 0.0), 82),
-                                       ([3, 8, 8, 1], 3, 3, (0.0, 0.0, 0.0), 82)]:
+                                       ([3, 8, 8, 8, 1], 3, 3, (0.0, 0.0, 0.0), 82)]:
         x, y, z = _with_cosines(widths[0], [1.2, 0.8, 1.5], cosines, tag)
         cases.append(Case({"widths": widths, "i": i, "j": j, "(c_xy, c_xz, c_yz)": list(cosines)},
                           dict(x=x, y=y, z=z, **output_side(widths[-1], tag), widths=widths, i=i, j=j)))
     return Statement("Lemma 4.21 (exact cells)", "exact",
-                     "S_ij exactly at (2, 2) and (2, j) for any x, y, z and (3, 3) for orthogonal ones",
+                     "S_ij exactly (every i >= 2, any x, y, z); cases (2, 2), (2, 3), (3, 3)",
                      cf.relu_double_sum_exact, mc.estimate_relu_double_sum, tuple(cases), 300_000,
                      reduced=_lemma_4_21().reduced)  # the same sampler as Lemma 4.21's
 
