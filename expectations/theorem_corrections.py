@@ -55,10 +55,11 @@ def _hessians(hessians, s: int, d_n: int) -> np.ndarray:
 
 
 def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict[str, float]:
-    """The two additive corrections to the refined Theorem 4.24 (module docstring).
+    """The additive corrections to the refined Theorem 4.24 (module docstring), by name.
 
-    Returns ``{"coincident": ..., "pair_2_2": ..., "pair_2_j": ...}``; the pair corrections
-    leave out the k = l = m triples, which "coincident" covers, so the three add.
+    Returns ``{"coincident": ..., "pair_2_2": ..., "pair_2_j": ..., "all_pairs": ...}``; the pair
+    corrections leave out the k = l = m triples, which "coincident" covers, so the first three
+    add; "all_pairs" covers every triple and pair i, j >= 2 and replaces them.
     """
     d, x, g = _data(widths, inputs, output_gradients)
     s, n = x.shape[0], d.size - 1
