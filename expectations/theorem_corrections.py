@@ -2,7 +2,7 @@
 
 :func:`~expectations.theorems.theorem_4_24_refined` replaces the thesis's
 A_klm = |x^k|^2 |x^l| |x^m| / pi^2 by K_kl K_km = E[alpha_ikl] E[alpha_jkm] (layer-2
-units), which drops two exactly known pieces of E[alpha_ikl alpha_jkm]:
+units), which drops pieces of E[alpha_ikl alpha_jkm] that are known exactly:
 
 * coincident samples k = l = m, any layers i, j >= 2: alpha_ikk = ||y||^2 and
   alpha_jkk = ||C y||^2 with y = B_{i-1,1} x^k (i <= j), and E[||C y||^2 X | y] depends on
@@ -13,15 +13,13 @@ units), which drops two exactly known pieces of E[alpha_ikl alpha_jkm]:
   units p, p' of layer 1; p != p' (u perp v) gives exactly K_kl K_km / d_1^2 per pair,
   p = p' (u = v) gives |x^k|^2 |x^l| |x^m| F(1; c_kl, c_km, c_lm)
   (:func:`~expectations.closed_forms.relu_pair_general.aligned_factor`), not the
-  K_kl K_km / d_1^2 the refined form uses.
-
+  K_kl K_km / d_1^2 the refined form uses;
 * the pairs (2, j > 2) and (j > 2, 2) at every (k, l, m), to second order: the layer-2 factor is
   E[F(cos T; c)] with T the angle between e_k and the uniformly random direction of
   B_{j-1,2}^T e_l in R^{d_1} (Lemma 4.21 at (2, j), docs/beyond-the-thesis.md), not F(0; c) =
   kappa_kl kappa_km; F is even in cos T and E[cos^2 T] = 1/d_1, so the difference is
   |x^k|^2 |x^l| |x^m| F''(0; c) / (2 d_1) + O(d_1^-2)
-  (:func:`~expectations.closed_forms.relu_pair_general.curvature_in_rho`).  Not exact.
-
+  (:func:`~expectations.closed_forms.relu_pair_general.curvature_in_rho`).  Not exact;
 * every pair (i, j) with i, j >= 2 ("all_pairs", replacing the three above): Lemma 4.21's exact
   form (:mod:`~expectations.closed_forms.double_sum_exact`) is a linear functional L_ij of
   F(r; c), F the Lemma 4.19 factor at cosine r between the two unit directions.  Per triple F is
