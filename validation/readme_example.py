@@ -1,9 +1,10 @@
 """The README's example of ``expectations validate`` output, regenerated from a run.
 
-Runs the README's example cases at seed 0 and each statement's default sample size (as
-``expectations validate`` does) and prints their rows as the command prints them; with
-``--write`` it puts them into README.md, in the code block after the line that names this
-script.  ``tests/test_readme_example.py`` checks that the README's rows are those of a run.
+Runs the README's example cases at seed 0, each statement's default sample size and the
+command's default method (as ``expectations validate`` does) and prints their rows as the
+command prints them; with ``--write`` it puts them into README.md, in the code block after the
+line that names this script.  ``tests/test_readme_example.py`` checks that the README's rows
+are those of a run.
 
     python validation/readme_example.py [--write]
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from expectations import registry, validate
+from expectations import cli, registry, validate
 
 #: (statement, parameters that pick the case) of each example row, in the README's order.
 EXAMPLES = (
@@ -23,11 +24,13 @@ EXAMPLES = (
     ("Lemma 4.21 (refined)", {"widths": [6, 5, 4, 3], "i": 2, "j": 2}),
 )
 SEED = 0
+#: The sampler ``expectations validate`` uses by default.
+METHOD = cli.build_parser().parse_args(["validate"]).method
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
 MARKER = "validation/readme_example.py"
 
 
-def example_rows(seed: int = SEED) -> list[validate.Row]:
+def example_rows(seed: int = SEED, method: str = METHOD) -> list[validate.Row]:
     """The example cases, run as ``expectations validate --seed SEED`` runs them."""
     rows = []
     for label, params in EXAMPLES:
@@ -35,7 +38,7 @@ def example_rows(seed: int = SEED) -> list[validate.Row]:
         cases = [c for c in statement.cases if all(c.params.get(k) == v for k, v in params.items())]
         if len(cases) != 1:
             raise ValueError(f"{label} {params}: {len(cases)} matching cases, expected 1")
-        rows.append(validate.run_case(statement, cases[0], None, seed))
+        rows.append(validate.run_case(statement, cases[0], None, seed, method=method))
     return rows
 
 
