@@ -6,7 +6,8 @@ a small sample size and tests the z-scores (the guide's verdict threshold is |z|
 
 * **exact statements**: every case of every exact statement of the registry whose
   assumptions hold, z as ``expectations validate`` computes it (truth: the closed form; for
-  paired statements, both sides from the same draws);
+  paired statements, both sides from the same draws), on the reference kernels and again on
+  the reduced samplers where a statement has one;
 * **ratio**: the learning rate -E[L_M'(0)] / E[L_M''(0)] over Hettinger initializations with
   its delta-method SE (truth: an independent run with ``REFERENCE_FACTOR`` times the seeds'
   total sample count, whose SE enters the z);
@@ -20,7 +21,8 @@ SE (calibrated: within 0.1 of 1), the KS test against N(0, 1), the fraction with
 Prints a Markdown table; writes figures/calibration.png (only after everything succeeded) and,
 with ``--docs``, docs/calibration.md.
 
-    python validation/calibration.py [--seeds 200] [--samples 2048] [--networks 64] [--docs]
+    python validation/calibration.py [--seeds 200] [--samples 20480] [--networks 64,1024]
+                                      [--indices 400,4000] [--docs]
 """
 
 from __future__ import annotations
@@ -88,25 +90,30 @@ class Calibration:
         return abs(self.mean) <= 3 * self.mean_se and abs(self.sd - 1) <= 0.1
 
 
-def exact_statement_z(n_samples: int, n_seeds: int, statements=None) -> dict[str, np.ndarray]:
-    """z of every case (assumptions holding) of every exact statement, ``n_seeds`` per case, by statement.
+def exact_statement_z(n_samples: int, n_seeds: int, statements=None,
+                      method: str = "reference") -> dict[str, np.ndarray]:
+    """z of every case (assumptions holding) of every exact statement, ``n_seeds`` per case, by statement;
+    with ``method="reduced"`` only the statements that have a reduced sampler, labelled "(reduced)".
 
     Each case has seeds of its own (cases of one statement share their draws under one seed, so
     their z-scores would be correlated); a statement runs at ``min(n_samples, its default)``
     samples (Lemma 4.17's samples are whole networks: 400 by default).
     """
-    chosen = [s for s in (statements or registry.STATEMENTS) if s.kind == "exact"]
+    chosen = [s for s in (statements or registry.STATEMENTS)
+              if s.kind == "exact" and s.sampler(method) == method]
     out = {}
     first = 1
     for k, statement in enumerate(chosen, 1):
         cases = [c for c in statement.cases if c.assumption_holds]
         n = min(n_samples, statement.n_samples)
-        progress(f"[{k}/{len(chosen)}] {statement.label}: {len(cases)} cases x {n_seeds} seeds, {n} samples")
+        progress(f"[{k}/{len(chosen)}] {statement.label} ({method}): {len(cases)} cases x {n_seeds} seeds, "
+                 f"{n} samples")
         z = []
         for case in cases:
-            z += [validate.run_case(statement, case, n, seed).z for seed in range(first, first + n_seeds)]
+            z += [validate.run_case(statement, case, n, seed, method=method).z
+                  for seed in range(first, first + n_seeds)]
             first += n_seeds
-        out[statement.label] = np.array(z)
+        out[statement.label + (" (reduced)" if method == "reduced" else "")] = np.array(z)
     return out
 
 
@@ -160,8 +167,13 @@ def subsampled_z(n_index_samples: int, n_seeds: int, widths=SUBSAMPLED_WIDTHS, s
 def run(n_seeds: int, n_samples: int, network_sizes, index_sizes, statements=None) -> dict[str, np.ndarray]:
     """Every family's z-scores: {family: z array}; exact statements one family per statement, then all
     of them pooled, the ratio at each number of initializations, the subsampled sums at each index count."""
-    families = dict(exact_statement_z(n_samples, n_seeds, statements))
+    reference = exact_statement_z(n_samples, n_seeds, statements)
+    reduced = exact_statement_z(n_samples, n_seeds, statements, method="reduced")
+    families = {**reference, **reduced}
     families[POOLED] = np.concatenate(list(families.values()))
+    families[POOLED + ", reference kernels"] = np.concatenate(list(reference.values()))
+    if reduced:
+        families[POOLED + ", reduced samplers"] = np.concatenate(list(reduced.values()))
     sizes = ", ".join(map(str, network_sizes))
     progress(f"ratio -E[L']/E[L''] over {sizes} initializations x {n_seeds} seeds")
     for n, z in ratio_z(network_sizes, n_seeds).items():
@@ -197,8 +209,8 @@ def false_disagreement(c: Calibration) -> str:
 
 def figure(families: dict[str, np.ndarray], results: list[Calibration], path: str) -> str:
     """Histograms of the z-scores of the pooled families against the N(0, 1) density, and a QQ plot."""
-    shown = [c for c in results
-             if c.family == POOLED or " subsampled, " in c.family or c.family.startswith("ratio")]
+    shown = [c for c in results if c.family.startswith(POOLED + ",") or " subsampled, " in c.family
+             or c.family.startswith("ratio")]
     columns = math.ceil((len(shown) + 1) / 2)
     fig, axes = plt.subplots(2, columns, figsize=(4 * columns, 7.2))
     axes = axes.ravel()
@@ -233,15 +245,17 @@ per case for the exact statements, or the statement's default where smaller (Lem
 networks); {networks} initializations per ratio estimate; {indices} sampled indices per
 subsampled sum).  A fast version runs in `tests/test_calibration.py`.
 
-A standard error is calibrated when z = (estimate - truth) / SE is standard normal.  Each row repeats
+A standard error is calibrated when z = (estimate - truth) / SE is standard normal. Each row repeats
 one estimate with {seeds} independent seeds (every case its own, so no two z-scores share draws):
-every case of every exact statement whose assumptions hold (truth: the closed form; the z of
-`expectations validate`), the learning rate -E[L_M'(0)]/E[L_M''(0)] with its delta-method SE over
-{networks} Hettinger initializations of {ratio_widths} on a {s} x {d0} synthetic data set (truth: an
-independent run with {factor} times as many initializations as all seeds of the largest size together;
-its SE enters z), and Theorems 4.13 and 4.24 by the thesis's index subsampling at one {sub_widths}
-network (truth: the same sums computed exactly).  Calibrated means: mean of z within 3
-SE of 0, SD within 0.1 of 1; the KS test against N(0, 1) is reported beside.
+every case of every exact statement whose assumptions hold, on the reference kernels and, where the
+statement has one, on its reduced sampler (`validate`'s default; rows marked "(reduced)"; truth: the
+closed form; the z of `expectations validate`), the learning rate -E[L_M'(0)]/E[L_M''(0)] with its
+delta-method SE over {networks} Hettinger initializations of {ratio_widths} on a {s} x {d0}
+synthetic data set (truth: an independent run with {factor} times as many initializations as all
+seeds of the largest size together; its SE enters z), and Theorems 4.13 and 4.24 by the thesis's
+index subsampling at one {sub_widths} network (truth: the same sums computed exactly). Calibrated
+means: mean of z within 3 SE of 0, SD within 0.1 of 1; the KS test against N(0, 1) is reported
+beside.
 
 {table}
 
