@@ -47,11 +47,13 @@ def target_tolerance(width: int) -> float | None:
     return 0.05 if width >= 32 else 0.15 if width >= 16 else None
 
 
-def cell(label: str, data, width: int, depth: int, n_networks: int, seed: int) -> dict:
+def cell(label: str, data, width: int, depth: int, n_networks: int, seed: int, nets=None) -> dict:
     """One architecture (d_0, width x depth, d_n) on one data set: every network's true optimum and
-    estimates, and the analytic estimates (no network drawn)."""
+    estimates (``nets``, or ``n_networks`` analysed here), and the analytic estimates (no network drawn)."""
     widths = [data.n_features] + [width] * depth + [data.n_outputs]
-    nets = analyse_networks(widths, data.inputs, data.targets, "mse", n_networks, seed)
+    if nets is None:
+        nets = analyse_networks(widths, data.inputs, data.targets, "mse", n_networks, seed)
+    n_networks = len(nets)
     analytic = analytic_learning_rate(widths, data.inputs, data.targets)
     expected = expected_refined_estimate(widths, data.inputs, data.targets, seed=seed)
     return {"data": label, "depth": depth, "width": width, "widths": widths, "networks": n_networks,
