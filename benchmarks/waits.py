@@ -97,14 +97,14 @@ def busy_process(active: bool):
 
 # ---------------------------------------------------------------- 6. learning-rate report
 
-def _learning_rate_run(script: str, args: list[str]) -> tuple[str, str]:
+def _learning_rate_run(script: str, args: list[str], out: Path) -> tuple[str, str]:
+    """Stdout and JSON of one ``learning-rate`` run (the JSON written to ``out``, the same path in every
+    run, so that the printed "wrote ..." line is the same too)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}  # library defaults
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "lr.json"
-        proc = subprocess.run([sys.executable, "-c", script, "learning-rate", *args, "--quiet", "--json",
-                               str(out)], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
-        return proc.stdout, out.read_text()
+    command = [sys.executable, "-c", script, "learning-rate", *args, "--quiet", "--json", str(out)]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+    return proc.stdout, out.read_text()
 
 
 def _numbers(tree) -> np.ndarray:
@@ -125,15 +125,17 @@ def bench_learning_rate(cfg) -> dict:
     walls = {(cond, v): [] for cond in ("idle", "busy") for v in ("today", "now")}
     cpus = {key: [] for key in walls}
     texts, reports = set(), []
-    _learning_rate_run(NOW_LEARNING_RATE, args)                     # warm the kernel cache
-    for _ in range(c["lr_rounds"]):
-        for cond in ("idle", "busy"):
-            with busy_process(cond == "busy"):
-                for variant, script in (("today", TODAY_LEARNING_RATE), ("now", NOW_LEARNING_RATE)):
-                    text, js = _timed(lambda s=script: _learning_rate_run(s, args), walls[cond, variant],
-                                      cpus[cond, variant])
-                    texts.add(text)
-                    reports.append(_numbers(json.loads(js)))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "lr.json"
+        _learning_rate_run(NOW_LEARNING_RATE, args, out)                 # warm the kernel cache
+        for _ in range(c["lr_rounds"]):
+            for cond in ("idle", "busy"):
+                with busy_process(cond == "busy"):
+                    for variant, script in (("today", TODAY_LEARNING_RATE), ("now", NOW_LEARNING_RATE)):
+                        run = partial(_learning_rate_run, script, args, out)
+                        text, js = _timed(run, walls[cond, variant], cpus[cond, variant])
+                        texts.add(text)
+                        reports.append(_numbers(json.loads(js)))
     rows = []
     for cond, target in (("idle", 1.4), ("busy", 3.0)):
         ratios = [t / n for t, n in zip(walls[cond, "today"], walls[cond, "now"])]
