@@ -55,6 +55,8 @@ REFERENCE_FACTOR = 4
 RATIO_WIDTHS = (4, 8, 1)
 SUBSAMPLED_WIDTHS = (4, 16, 16, 1)
 DATA_SIZE = 24
+#: Cases whose sampler has no variance (exact by reduction), filled by :func:`exact_statement_z`.
+ZERO_VARIANCE: list[str] = []
 #: The family of all exact statements' z-scores together.
 POOLED = "all exact statements"
 #: The verdict threshold of ``expectations validate``.
@@ -97,7 +99,10 @@ def exact_statement_z(n_samples: int, n_seeds: int, statements=None,
 
     Each case has seeds of its own (cases of one statement share their draws under one seed, so
     their z-scores would be correlated); a statement runs at ``min(n_samples, its default)``
-    samples (Lemma 4.17's samples are whole networks: 400 by default).
+    samples (Lemma 4.17's samples are whole networks: 400 by default).  A case whose reduced sampler
+    has no variance (every random matrix integrated out: its "standard error" is rounding, floored
+    at :data:`expectations.validate.ROUNDING`) has no z to calibrate and is left out; its label is
+    added to :data:`ZERO_VARIANCE`.
     """
     chosen = [s for s in (statements or registry.STATEMENTS)
               if s.kind == "exact" and s.sampler(method) == method]
@@ -108,12 +113,18 @@ def exact_statement_z(n_samples: int, n_seeds: int, statements=None,
         n = min(n_samples, statement.n_samples)
         progress(f"[{k}/{len(chosen)}] {statement.label} ({method}): {len(cases)} cases x {n_seeds} seeds, "
                  f"{n} samples")
+        label = statement.label + (" (reduced)" if method == "reduced" else "")
         z = []
         for case in cases:
-            z += [validate.run_case(statement, case, n, seed, method=method).z
-                  for seed in range(first, first + n_seeds)]
+            rows = [validate.run_case(statement, case, n, seed, method=method)
+                    for seed in range(first, first + n_seeds)]
             first += n_seeds
-        out[statement.label + (" (reduced)" if method == "reduced" else "")] = np.array(z)
+            if all(r.stderr <= validate.ROUNDING * max(abs(r.closed_form), abs(r.estimate)) for r in rows):
+                ZERO_VARIANCE.append(f"{label} {validate._params(case.params)}")
+            else:
+                z += [r.z for r in rows]
+        if z:
+            out[label] = np.array(z)
     return out
 
 
@@ -259,6 +270,9 @@ beside.
 
 {table}
 
+Left out, having no sampling noise to calibrate (every random matrix integrated out by the reduced
+sampler, so the estimate equals the closed form to rounding): {zero_variance}.
+
 ![calibration](../figures/calibration.png)
 
 **False disagreements of `expectations validate`.**  An exact statement *disagrees* when |z| >= {threshold:g}.
@@ -319,7 +333,8 @@ def main(argv=None) -> None:
                          ratio_widths=list(RATIO_WIDTHS), s=DATA_SIZE, d0=RATIO_WIDTHS[0],
                          factor=REFERENCE_FACTOR, sub_widths=list(SUBSAMPLED_WIDTHS), table=text,
                          threshold=THRESHOLD, false=false_disagreement(pooled), n_exact=n_exact,
-                         nominal=nominal, run_rate=n_exact * nominal)
+                         nominal=nominal, run_rate=n_exact * nominal,
+                         zero_variance="; ".join(ZERO_VARIANCE) or "none")
         kurt1, kurt2 = derivative_kurtosis()
         failures = "; ".join(f"{c.family} (mean {c.mean:+.2f} ± {c.mean_se:.2f}, SD {c.sd:.2f} ± "
                              f"{c.sd_se:.2f})" for c in results if not c.calibrated) or "none"
