@@ -35,9 +35,12 @@ class Statement:
     ``estimator(**inputs, n_samples, seed, executor) -> Estimate`` of the
     left-hand side; ``reduced`` says whether that estimator also takes
     ``method="reduced"`` (an exact Gaussian reduction, see
-    :mod:`expectations.montecarlo.estimators`).  Paired statements (``closed_form`` None) are random on
-    both sides, as the network-level theorems evaluated with each network's own
-    output gradients: their estimator returns the :class:`SampleMoments` of
+    :mod:`expectations.montecarlo.estimators`), and ``reduced_n_samples`` (default: ``n_samples``)
+    how many samples it takes by default: fewer where a reduced sampler that integrates layers out
+    reaches, with them, a standard error no larger than the reference kernel's at ``n_samples``
+    (issue 12; ``benchmarks/run.py`` section 8 compares them).  Paired statements
+    (``closed_form`` None) are random on both sides, as the network-level theorems evaluated
+    with each network's own output gradients: their estimator returns the :class:`SampleMoments` of
     (left-hand side, right-hand side) over the same draws.
     """
 
@@ -49,6 +52,7 @@ class Statement:
     cases: tuple[Case, ...] = field(repr=False)
     n_samples: int = 100_000
     reduced: bool = False
+    reduced_n_samples: int | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -64,6 +68,12 @@ class Statement:
         if self.closed_form is None:
             raise ValueError(f"{self.label} has a random right-hand side; use estimate()")
         return float(self.closed_form(**case.inputs))
+
+    def default_samples(self, method: str) -> int:
+        """The default sample count of an estimate asked for with ``method`` (see :meth:`sampler`)."""
+        if self.sampler(method) == "reduced" and self.reduced_n_samples is not None:
+            return self.reduced_n_samples
+        return self.n_samples
 
     def sampler(self, method: str) -> str:
         """The method an estimate asked for with ``method`` uses: ``"reduced"`` only where

@@ -75,7 +75,7 @@ def run_case(statement: Statement, case: Case, n_samples: int | None = None, see
              executor=None, tolerance=None, method: str = "reference") -> Row:
     """Evaluate one case of one statement (with a ``tolerance``, ``n_samples`` is the budget;
     ``method="reduced"`` uses the statement's reduced sampler where it has one)."""
-    n = statement.n_samples if n_samples is None else n_samples
+    n = statement.default_samples(method) if n_samples is None else n_samples
     if n < 2:
         raise ValueError(f"n_samples must be at least 2, got {n}: one sample has no standard error, "
                          "so no verdict can be drawn")

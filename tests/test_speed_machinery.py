@@ -201,3 +201,13 @@ def test_network_kernel_same_bits_across_executors():
     runs = [sample_initializations([4, 16, 16, 1], x, y, "mse", 12, seed=3, executor=ex).moments
             for ex in (None, ThreadPoolExecutor(1), ThreadPoolExecutor(3))]
     assert len({(m.mean.tobytes(), m.comoment.tobytes()) for m in runs}) == 1
+
+
+def test_reduced_samplers_take_their_own_default_sample_counts():
+    from expectations import registry
+
+    a13 = registry.get("Lemma A.13 (as used)")
+    assert a13.default_samples("reduced") == a13.reduced_n_samples < a13.n_samples
+    assert a13.default_samples("reference") == a13.n_samples
+    other = registry.get("Lemma 4.18")  # no reduced sampler: the reference count either way
+    assert other.default_samples("reduced") == other.default_samples("reference") == other.n_samples
