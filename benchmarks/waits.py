@@ -278,10 +278,9 @@ def bench_suite(cfg) -> dict:
              f"× ({statistics.median(walls['today']):.3g} s vs {statistics.median(walls['now']):.3g} s; "
              f"{_spread(ratios)})", "≥ 4", ratio >= 4, {k: _timing(walls[k], cpus[k]) for k in walls},
              round_ratios=ratios, why=None if ratio >= 4 else (
-                 "the remaining time is Hettinger's A.13 and A.12 (whose reduced samplers integrate out only "
-                 "the last layer) and the wide Lemma 4.21 / Corollary 4.22 cases (rows of A_1 .. A_{i-1} "
-                 "drawn); lowering their sample counts would keep their standard errors below today's but "
-                 "was not done, as the reference path shares the counts.")),
+                 "the remaining time is Hettinger's A.12 and A.13 (their reduced samplers integrate out only "
+                 "the last layer and draw the others in full) and the wide Lemma 4.21 / Corollary 4.22 "
+                 "cases (rows of A_1 .. A_{i-1} drawn), on a machine shared with other sessions.")),
         _row("cases with the same verdict", len(same), f"of {len(common)}", f"{len(common)}",
              len(same) == len(common),
              differing=[(k, old[k][1], new[k][1]) for k in common if old[k][1] != new[k][1]]),
@@ -295,8 +294,10 @@ def bench_suite(cfg) -> dict:
         f"Today: the package at commit {BASELINE} (the last before issue 12's changes; `git archive` into a "
         "temporary directory), its default `validate` path (every case on the reference kernels, one run per "
         "case).  Now: this checkout's default (`--method reduced`: the reduced samplers where they exist, "
-        "identical runs reused).  Both over the cases today's registry has (cases added since are left "
-        "out), default sample sizes, seed 0, default thread pool, each in its own process after an "
+        "identical runs reused, and each statement's default sample count for the sampler it uses: "
+        "`reduced_n_samples` for A.13 and the double sums, whose stderrs stay below today's).  Both over "
+        "the cases today's registry has (cases added since are left out), seed 0, default thread pool, "
+        "each in its own process after an "
         f"untimed warm-up process (kernels compiled and cached), the run alone timed; "
         f"{c['suite_rounds']} interleaved round(s)."),
         notes=["Verdicts are compared case by case; a case whose |z| lies near the threshold of 5 can change "
