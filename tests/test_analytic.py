@@ -4,6 +4,7 @@ Statistical tests: fixed seeds, |z| < 5, each with a twin showing that an error 
 per cent in the closed form would be caught at the same sample size.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -58,12 +59,19 @@ def test_angles_kept_is_the_refined_theorem_with_layer_one_by_its_expectation(mo
     assert sums["angles_24"][0] == pytest.approx(theorems.theorem_4_24_refined(widths, x, g, hess), rel=1e-12)
 
 
+@functools.cache
+def _gram_statistic_samples() -> np.ndarray:
+    """sum_kl G_kl K_kl for 200,000 honest networks (drawn once for the test and its twin)."""
+    widths, x, y = small_problem()
+    g = network_output_gradients(widths, x, y, 200000, seed=11)
+    return np.einsum("nkr,kl,nlr->n", g, theorems.arccos_gram(x), g)
+
+
 def _gram_statistic_z(scale: float) -> float:
     """z of sum_kl G_kl K_kl over 200,000 networks against the closed form with sqrt(d_n/d_0) x scale."""
     widths, x, y = small_problem()
-    g = network_output_gradients(widths, x, y, 200000, seed=11)
+    values = _gram_statistic_samples()
     kern = theorems.arccos_gram(x)
-    values = np.einsum("nkr,kl,nlr->n", g, kern, g)
     d0, dn = widths[0], widths[-1]
     closed = (4 / dn**2) * np.sum(kern * (scale * math.sqrt(dn / d0) * x @ x.T + y @ y.T))
     if scale == 1:
@@ -147,9 +155,10 @@ def test_expected_refined_estimate_is_the_mean_of_the_per_network_estimates():
     widths, x, y = small_problem(s=12, widths=(3, 6, 6, 1))
     est = analytic.expected_refined_estimate(widths, x, y, n_matrices=20000, seed=3)
     g = network_output_gradients(widths, x, y, 4000, seed=13)
-    hess = np.broadcast_to(2 * np.eye(1), (12, 1, 1))
-    per_network = np.array([-theorems.theorem_4_13(widths, x, gk, exact_first_layer=True)
-                            / theorems.theorem_4_24_refined(widths, x, gk, hess) for gk in g])
+    # each honest network's refined estimate, its gradients on the identity basis (the sums are
+    # held to the theorems' functions by test_sums_match_the_theorems_at_a_fixed_gram)
+    sums = analytic._sums(np.array(widths), 12, analytic._Forms.of(x, np.eye(12)), g)
+    per_network = -sums["refined_13"] / sums["refined_24"]
     se = math.hypot(est.stderr, per_network.std(ddof=1) / math.sqrt(per_network.size))
     assert abs(est.mean - per_network.mean()) < Z * se
     assert abs(1.03 * est.mean - per_network.mean()) > Z * se
