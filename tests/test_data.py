@@ -200,7 +200,7 @@ def test_load_sklearn_unknown_name_lists_supported():
 
 def test_load_sklearn_without_sklearn(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)  # makes `import sklearn` raise ImportError
-    with pytest.raises(ImportError, match=r"pip install 'expectations\[sklearn\]'"):
+    with pytest.raises(ImportError, match=r"pip install '\.\[sklearn\]'"):
         load_sklearn("iris")
 
 
