@@ -110,7 +110,7 @@ def exact_statement_z(n_samples: int, n_seeds: int, statements=None,
     first = 1
     for k, statement in enumerate(chosen, 1):
         cases = [c for c in statement.cases if c.assumption_holds]
-        n = min(n_samples, statement.n_samples)
+        n = min(n_samples, statement.default_samples(method))
         progress(f"[{k}/{len(chosen)}] {statement.label} ({method}): {len(cases)} cases x {n_seeds} seeds, "
                  f"{n} samples")
         label = statement.label + (" (reduced)" if method == "reduced" else "")
