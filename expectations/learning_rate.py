@@ -19,6 +19,7 @@ thesis's estimate beside the per-network Newton estimate and the true optimum.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from .analytic import (
 )
 from .blas import one_blas_thread
 from .estimate import Estimate
-from .montecarlo.initializations import sample_initializations
+from .montecarlo.initializations import NETWORKS_PER_CHUNK, sample_initializations
 from .network import CReLUNetwork
 from .one_step import OneStepProblem
 from .spread import Spread
@@ -128,6 +129,27 @@ def analyse_network(network: CReLUNetwork, inputs, targets, loss: str = "mse",
                          d.value, opt.loss, cancellation_ratio(problem.inputs, g))
 
 
+class _ProgressPool(ThreadPoolExecutor):
+    """A thread pool that calls ``progress`` as each submitted task finishes (the tasks, their
+    seeds and the order of their results are untouched, so the numbers are the same bits)."""
+
+    def __init__(self, total: int, progress: Callable[[str], None], label: str):
+        super().__init__(max_workers=numba.config.NUMBA_NUM_THREADS)
+        self._total, self._progress, self._label = total, progress, label
+        self._done = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._report)
+        return future
+
+    def _report(self, _future) -> None:
+        with self._lock:
+            self._done += 1
+            self._progress(f"{self._label}: {self._done}/{self._total} chunks done")
+
+
 def analyse_networks(widths, inputs, targets, loss: str = "mse", n_networks: int = 8, seed: int = 0,
                      progress: Callable[[str], None] | None = None) -> list[NetworkResult]:
     """:func:`analyse_network` on ``n_networks`` Hettinger initial networks (network k seeded by child k of
@@ -160,9 +182,13 @@ def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks:
     with the MSE loss also the analytic estimates (no network drawn)."""
     widths = tuple(int(w) for w in _checks.widths("widths", widths))
     networks = analyse_networks(widths, inputs, targets, loss, n_networks, seed, progress)
-    if progress:
-        progress(f"Monte Carlo over {n_monte_carlo} initializations")
-    sample = sample_initializations(widths, inputs, targets, loss, n_monte_carlo, seed)
+    label = f"Monte Carlo over {n_monte_carlo} initializations"
+    pool = _ProgressPool(-(-n_monte_carlo // NETWORKS_PER_CHUNK), progress, label) if progress else None
+    try:
+        sample = sample_initializations(widths, inputs, targets, loss, n_monte_carlo, seed, executor=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     thesis = sample.ratio("theorem_4_13", "theorem_4_24")
     refined = sample.ratio("theorem_4_13_exact_first_layer", "theorem_4_24_refined")
     analytic = expected = cancellation = None

@@ -282,3 +282,17 @@ def test_network_kernel_at_width_1024_matches_the_numpy_route():
               for t in range(3))
     d = OneStepProblem(CReLUNetwork(P, P), x, y).derivatives()
     np.testing.assert_allclose(sample.moments.mean[[0, 3]], [d.first, d.second], rtol=1e-9)
+
+
+def test_report_progress_covers_the_monte_carlo_phase_and_changes_no_number():
+    from expectations.learning_rate import learning_rate_report, report_dict
+
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((16, 3)), rng.standard_normal(16)
+    messages = []
+    with_progress = learning_rate_report([3, 4, 1], x, y, n_networks=2, n_monte_carlo=12, seed=1,
+                                         progress=messages.append)
+    quiet = learning_rate_report([3, 4, 1], x, y, n_networks=2, n_monte_carlo=12, seed=1)
+    assert messages[:2] == ["network 1/2 done", "network 2/2 done"]
+    assert messages[2:] == [f"Monte Carlo over 12 initializations: {k}/3 chunks done" for k in (1, 2, 3)]
+    assert report_dict(with_progress) == report_dict(quiet)
