@@ -362,10 +362,9 @@ def bench_flops(cfg) -> dict:
                  f"× ({rate_k / 1e9:.3g} vs {rate_g / 1e9:.3g} G multiply-adds/s; {_spread(ratios)})",
                  "≥ 0.5 (aim)", rate_k / rate_g >= 0.5, {k: _timing(walls[k], cpus[k]) for k in walls},
                  multiply_adds_per_network=macs, why=None if rate_k / rate_g >= 0.5 else (
-                     "the kernel's products are loops in a fixed summation order (bit-identical at any "
-                     "thread count), vectorised over the output row but not blocked for cache or "
-                     "registers as dgemm is; dgemm at these thin shapes (s x 64 x 64) is itself far from "
-                     "its peak."))]
+                     "the kernel's products are dgemm calls (np.dot in Numba) on the same shapes, but "
+                     "between them it spends time outside BLAS: the ReLU masks and their temporaries, the "
+                     "per-sample loss derivatives, the forward-mode sums and the random draws."))]
     return dict(title="9. The network kernel's multiply-add rate", rows=rows, setup=(
         f"`sample_initializations({widths}, x, y, \"mse\", {n}, 0)` on a one-worker pool (x: s x "
         f"{widths[0]} standard normal, s = {s}); multiply-adds per network counted from the architecture "
