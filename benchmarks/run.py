@@ -644,7 +644,8 @@ def main(argv=None) -> int:
 
     start, own_cpu, machine_cpu = time.perf_counter(), time.process_time(), machine_cpu_seconds()
     report = dict(date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"),
-                  command="python benchmarks/run.py" + (" --quick" if args.quick else ""),
+                  command="python benchmarks/run.py" + (" --quick" if args.quick else "")
+                  + (" --figures" if args.figures else ""),
                   mode="quick" if args.quick else "full", repeats=cfg["repeats"],
                   scaling_repeats=cfg["scaling"]["repeats"], machine=machine())
     sections = []
