@@ -63,7 +63,11 @@ def relu_double_sum_refined(x, y, z, w, v, P, widths, i: int, j: int, sigmas=Non
     * for i = j the k = l terms have e_k = e_l (angle 0, not pi/2), so Lemma 4.19 gives
       1/(2 pi) instead of 1/pi^2 for them: m_{i-1}^2 becomes m_{i-1} (m_{i-1} - 1 + pi/2).
 
-    Exact for i = j = 2 with mutually orthogonal x, y, z.  Same parameters as
+    Exact for i = j = 2 with mutually orthogonal x, y, z, and measured closer to S_ij than the
+    thesis's form only on the diagonal i = j <= 3; at (3, 4) and (4, 4) it is further off (e.g.
+    (4, 4) at widths [4, 4, 4, 4, 4]: -54 % against the thesis's -48 %), so the registry uses it
+    only on the diagonal.  :func:`~expectations.closed_forms.double_sum_exact.relu_double_sum_exact`
+    is exact at every cell with i >= 2 (docs/beyond-the-thesis.md).  Same parameters as
     :func:`relu_double_sum`.
     """
     m, i, j, norms = _inputs(x, y, z, widths, i, j)
