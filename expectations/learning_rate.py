@@ -244,7 +244,8 @@ def format_report(report: LearningRateReport) -> str:
         f"  Newton estimate                        {spread('newton', True)}",
         f"  cancellation in Theorem 4.24's sum     {spread('cancellation')}",
         "",
-        f"expectations over {report.expected_derivatives.n_samples} initializations (Monte Carlo):",
+        f"expectations over {report.expected_derivatives.n_samples} initializations (Monte Carlo; the "
+        "ratios' delta-method SEs are lower bounds here, docs/calibration.md):",
         f"  -E[L'(0)] / E[L''(0)]                  {est(report.expected_derivatives)}",
         f"  -E[T4.13] / E[T4.24]                   {est(report.thesis_over_initializations)}",
         f"  -E[T4.13 refined] / E[T4.24 refined]   {est(report.refined_over_initializations)}",
