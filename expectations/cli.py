@@ -19,6 +19,7 @@ import os
 import shlex
 import sys
 import tempfile
+import textwrap
 
 from . import __version__, figures, registry, validate
 from .data import DATASET_NAMES, TARGET_TRANSFORMS, load_dataset
@@ -58,18 +59,19 @@ def _validate(args: argparse.Namespace) -> int:
     if progress and sys.stderr.isatty():
         sys.stderr.write("\n")
     print(validate.format_table(rows))
-    print(f"\n{len(rows)} cases: {validate.summary(rows)}  (|z| threshold {validate.Z_THRESHOLD:g})")
+    print()
+    _say(f"{len(rows)} cases: {validate.summary(rows)}  (|z| threshold {validate.Z_THRESHOLD:g})")
     if args.samples is not None and args.samples < CALIBRATED_SAMPLES:
-        print(f"note: --samples {args.samples} is below the {CALIBRATED_SAMPLES} samples a case at which the "
-              "standard errors were shown calibrated (docs/calibration.md); with heavy-tailed statements a "
-              "verdict from so few samples can be wrong")
+        _say(f"note: --samples {args.samples} is below the {CALIBRATED_SAMPLES} samples a case at which the "
+             "standard errors were shown calibrated (docs/calibration.md); with heavy-tailed statements a "
+             "verdict from so few samples can be wrong")
     if args.method == "reduced":
-        print(validate.sampler_summary(rows))
+        _say(validate.sampler_summary(rows))
     if tolerance is not None:
         missed = [r for r in rows if r.kind != "identity" and not r.target_met]
         spent = ", ".join(sorted({r.statement for r in missed}))
-        print(f"target standard error met in {len(rows) - len(missed)} of {len(rows)} cases"
-              + (f"; budget spent first in: {spent}" if missed else ""))
+        _say(f"target standard error met in {len(rows) - len(missed)} of {len(rows)} cases"
+             + (f"; budget spent first in: {spent}" if missed else ""))
     failed_figures = False
     if scripts is not None:
         runs = figures.regenerate(scripts, progress=progress)
@@ -84,6 +86,11 @@ def _validate(args: argparse.Namespace) -> int:
         _write("--report", args.report,
                lambda: validate.write_text(render(rows, args.report, command=command), args.report))
     return 1 if failed_figures or any(r.verdict in ("DISAGREES", "IDENTITY FAILS") for r in rows) else 0
+
+
+def _say(text: str) -> None:
+    """A summary line after the table, wrapped at 100 characters (continuations indented)."""
+    print(textwrap.fill(text, width=100, subsequent_indent="  ", break_on_hyphens=False))
 
 
 def _learning_rate(args: argparse.Namespace) -> int:
