@@ -52,7 +52,8 @@ def render(rows: list[Row], report_path: str, figures_dir: str | None = None, co
         f"{len(rows)} cases: {summary(rows)}.",
         *([f"Samplers: {sampler_summary(rows)}."] if any(r.method == "reduced" for r in rows) else []),
         "",
-        f"Identities hold when both sides agree to {IDENTITY_TOLERANCE:g} relative; exact statements agree "
+        f"Identities hold when both sides agree network by network (root-mean-square relative difference "
+        f"over the networks below {IDENTITY_TOLERANCE:g}); exact statements agree "
         f"when |z| < {Z_THRESHOLD:g}; for approximations (and cases that break an assumption on purpose) "
         "the relative error is closed form / estimate - 1, with a delta-method standard error, and it is "
         "*resolved* when |z| >= the threshold.  Paired rows (network-level theorems) estimate both sides "

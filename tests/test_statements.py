@@ -107,3 +107,29 @@ def test_zero_closed_forms_would_catch_an_offset_of_3_percent_of_the_scale():
         est = lemma_4_17.estimate(case, lemma_4_17.n_samples, SEED)
         assert abs(est.z(0.0)) < Z_THRESHOLD
         assert abs(est.z(0.03 * second.mean)) > Z_THRESHOLD
+
+
+def _identity_row_with(monkeypatch, relative_errors):
+    """Lemma 4.6's first case, its estimator replaced by draws whose two sides differ by the given
+    relative errors network by network."""
+    import numpy as np
+
+    from expectations import registry, validate
+    from expectations.estimate import SampleMoments
+
+    statement = registry.get("Lemma 4.6")
+    lhs = np.random.default_rng(0).lognormal(size=len(relative_errors))
+    draws = np.column_stack([lhs, lhs * (1 + np.asarray(relative_errors))])
+    monkeypatch.setattr(type(statement), "estimate", lambda self, *a, **k: SampleMoments.from_samples(draws))
+    return validate.run_case(statement, statement.cases[0], 400, 0)
+
+
+def test_identity_verdict_is_network_by_network(monkeypatch):
+    row = _identity_row_with(monkeypatch, [1e-13, -1e-13] * 200)
+    assert row.verdict == "identity holds" and row.rel_error < 1e-7
+
+
+def test_identity_verdict_twin_errors_that_cancel_on_average_fail(monkeypatch):
+    # +-1 % network by network, which cancels in the means: the ratio of means would hold to 1e-3
+    row = _identity_row_with(monkeypatch, [0.01, -0.01] * 200)
+    assert row.verdict == "IDENTITY FAILS" and 0.005 < row.rel_error < 0.02
