@@ -29,6 +29,8 @@ CASES = {  # widths, i, j, sigmas: which branches of the reduced sampler they ta
     "j = i + 1 = L, Hettinger": ([5, 4, 6, 3], 2, 3, "hettinger"),
     "j = i + 1 < L: X-form over a drawn layer": ([4, 5, 3, 6, 2], 2, 3, None),
     "i = 1, j = i + 2: A_i drawn by rows": ([3, 4, 2, 5, 3], 1, 3, None),
+    "i = j = L: X is the constant w^T P v": ([3, 6, 3], 2, 2, None),
+    "i = j = L, three layers": ([3, 6, 5, 4], 3, 3, None),
 }
 
 

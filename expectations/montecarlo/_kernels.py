@@ -444,7 +444,8 @@ def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
     (nothing uses it) and integrated out by Lemma 4.11's one-layer form when j = i + 1 (alpha_j
     is then a sum over its rows); A_{i+1} .. A_{L-1}, which both the X-form and the forward pass
     use, are drawn in full; the last layer, which only the X-form uses, is integrated out
-    (:func:`_x_form_last_layer_mean`).  Integrating out lowers the variance (Rao-Blackwellisation)."""
+    (:func:`_x_form_last_layer_mean`), except when i = j = L, where X is the constant w^T P v.
+    Integrating out lowers the variance (Rao-Blackwellisation)."""
     last = dims.size - 1
     offsets = _chain_offsets(dims)
     buf = np.empty(offsets[-1])
@@ -455,7 +456,11 @@ def relu_double_sum_rows(gen, n, dims, sigmas, i, j, x, y, z, w, P, v):
     cj, ci = np.empty((width, width)), np.empty((width, width))
     consts = _x_form_constants(w, P, v)
     form = 0.0
-    if i + 1 == last:  # no layer between A_i and A_L: the X-form's mean is a constant
+    if i == last:  # i = j = L: X has no layer left in it, it is the constant w^T P v
+        for a in range(w.size):
+            for b in range(v.size):
+                form += w[a] * P[a, b] * v[b]
+    elif i + 1 == last:  # no layer between A_i and A_L: the X-form's mean is a constant
         form = _x_form_last_layer_mean(buf, offsets, dims, sigmas[last - 1], i, j, consts, cj, ci, e, tmp)
     out = np.empty((n, 1))
     for s in range(n):
