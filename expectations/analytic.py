@@ -44,8 +44,8 @@ from .theorems import (
 #: Second entropy word of the end-to-end draws' seed sequence (any fixed value apart from the networks').
 _END_TO_END_STREAM = 0xE2E
 
-__all__ = ["AnalyticLearningRate", "analytic_learning_rate", "end_to_end_matrices", "expected_cancellation",
-           "expected_output_gram", "expected_refined_estimate", "output_gram_factor"]
+__all__ = ["AnalyticLearningRate", "analytic_learning_rate", "cancellation_ratio", "end_to_end_matrices",
+           "expected_cancellation", "expected_output_gram", "expected_refined_estimate", "output_gram_factor"]
 
 
 def _problem(widths, inputs, targets, loss: str):
@@ -87,9 +87,16 @@ def expected_cancellation(widths, inputs, targets) -> float:
     gradients average out (a centred target uncorrelated with |x|): docs/thesis-error-by-data.md.
     """
     d, x, y = _problem(widths, inputs, targets, "mse")
-    f = output_gram_factor(d, x, y)
-    a = np.linalg.norm(x, axis=1)
-    return float(np.sum((a @ f) ** 2) / np.sum(a**2 * np.sum(f * f, axis=1)))
+    return cancellation_ratio(x, output_gram_factor(d, x, y))  # G = F F^T: F's columns as gradients
+
+
+def cancellation_ratio(inputs, output_gradients) -> float:
+    """||sum_l |x^l| g^l||^2 / sum_l |x^l|^2 |g^l|^2 at one network's output gradients (rows g^l),
+    or at any factor F of a Gram matrix G = F F^T (:func:`expected_cancellation`)."""
+    a = np.linalg.norm(np.asarray(inputs, dtype=float), axis=1)
+    g = np.asarray(output_gradients, dtype=float)
+    u = a @ g
+    return float(u @ u / np.sum(a**2 * np.sum(g * g, axis=1)))
 
 
 @dataclass(frozen=True)

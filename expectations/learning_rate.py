@@ -31,6 +31,7 @@ from . import _checks
 from .analytic import (
     AnalyticLearningRate,
     analytic_learning_rate,
+    cancellation_ratio,
     expected_cancellation,
     expected_refined_estimate,
 )
@@ -90,16 +91,6 @@ class LearningRateReport:
     def spread(self, attribute: str, relative_to_true: bool = False) -> Spread:
         """Median [IQR] and mean ± SE over the initial networks of :meth:`values` (NaNs left out)."""
         return Spread.of(self.values(attribute, relative_to_true))
-
-
-def cancellation_ratio(inputs, output_gradients) -> float:
-    """||sum_l |x^l| g^l||^2 / sum_l |x^l|^2 |g^l|^2: how much Theorem 4.24's rank-one sum over samples
-    cancels (1 when the terms do not interfere, near 0 when the output gradients average out;
-    docs/thesis-error-by-data.md)."""
-    a = np.linalg.norm(np.asarray(inputs, dtype=float), axis=1)
-    g = np.asarray(output_gradients, dtype=float)
-    u = a @ g
-    return float(u @ u / np.sum(a**2 * np.sum(g * g, axis=1)))
 
 
 def _ratio_of_independent(num: Estimate, den: Estimate, seed: int) -> Estimate:
