@@ -65,8 +65,6 @@ DATASET_NAMES = {
 #: How :func:`transform_target` may change a target.
 TARGET_TRANSFORMS = ("none", "center", "standardize")
 
-PIMA_COLUMNS = ("Pregnancies", "Glucose", "BloodPressure", "SkinThickness", "Insulin", "BMI",
-                "DiabetesPedigreeFunction", "Age", "Outcome")
 
 
 @dataclass(frozen=True, eq=False)
@@ -359,7 +357,7 @@ def load_sklearn(name: str, *, standardize: bool = True, one_hot: bool = False) 
 def load_pima(*, standardize: bool = True, one_hot: bool = False) -> Dataset:
     """The Pima Indians diabetes data of the thesis's Chapter 5, from the copy shipped in the package.
 
-    768 samples, the 8 inputs of :data:`PIMA_COLUMNS` (standardised unless ``standardize=False``)
+    768 samples, the 8 inputs named in the module docstring (standardised unless ``standardize=False``)
     and the target ``Outcome`` (0/1, 268 ones), or two one-hot columns with ``one_hot=True``.
     Provenance: ``expectations/datasets/README.md``.
     """
