@@ -66,7 +66,6 @@ DATASET_NAMES = {
 TARGET_TRANSFORMS = ("none", "center", "standardize")
 
 
-
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Inputs and targets of one data set.
