@@ -30,6 +30,7 @@ CLAIMS = [
     ("pima", "center", "thesis_exact", 10.8, "it is 10.8 times"),
     ("synthetic", "none", "thesis_exact", 3.7e4, "3.7e4 times"),
     ("diabetes", "none", "thesis_exact", 2.33, "target 2.3 times"),
+    ("diabetes", "none", "newton", 1.71, "Newton's estimate is 1.71 times the true optimum"),
 ]
 
 
