@@ -77,3 +77,12 @@ def test_readme_median_ratio_claims(networks, name, transform, attribute, claim,
     spread = Spread.of([getattr(r, attribute) / r.true_optimum for r in nets])
     assert spread.median_low <= claim <= spread.median_high
     assert spread.median == pytest.approx(claim, rel=0.02)  # regression pin (seeded networks)
+
+
+def test_readme_spread_of_the_thesis_ratio_on_pima(networks):
+    """'interquartile range 1.7-8.4, mean 6.7 ± 2.0': regression pins at the README's rounding."""
+    assert "interquartile range 1.7-8.4, mean\n  6.7 ± 2.0" in README
+    nets = networks("pima", "none")
+    spread = Spread.of([r.thesis_exact / r.true_optimum for r in nets])
+    assert round(spread.q25, 1) == 1.7 and round(spread.q75, 1) == 8.4
+    assert round(spread.mean, 1) == 6.7 and round(spread.stderr, 1) == 2.0
