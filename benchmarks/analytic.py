@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 from harness import time_calls
 
-from expectations.analytic import analytic_learning_rate, expected_refined_estimate
 from expectations.data import load_pima
-from expectations.montecarlo.initializations import sample_initializations
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
-from expectations.theorems import theorem_4_13, theorem_4_24_refined
+from expectations.network.analytic import analytic_learning_rate, expected_refined_estimate
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.one_step import OneStepProblem
+from expectations.network.over_initializations import sample_initializations
+from expectations.network.theorems import theorem_4_13, theorem_4_24_refined
 
 WIDTHS = [8, 64, 64, 1]
 TARGET_SECONDS = 0.05

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from expectations import theorems as th
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
+from expectations.network import theorems as th
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.one_step import OneStepProblem
 
 
 def naive_theorem_4_24(widths, x, g, h) -> float:

@@ -51,19 +51,19 @@ from reference import (
 )
 from waits import bench_figures, bench_flops, bench_learning_rate, bench_suite, bench_tolerance
 
-from expectations import theorems as th
 from expectations.data import synthetic
-from expectations.montecarlo.estimators import (
+from expectations.lemmas.estimators import (
     estimate_angle_cdf,
     estimate_chain_outer_bilinear,
     estimate_norm_product,
     estimate_relu_chain_sum,
     estimate_relu_pair,
 )
-from expectations.montecarlo.initializations import InitializationSample, sample_initializations
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
-from expectations.sampling import Tolerance, chunk_generators
+from expectations.montecarlo.sampling import Tolerance, chunk_generators
+from expectations.network import theorems as th
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.one_step import OneStepProblem
+from expectations.network.over_initializations import InitializationSample, sample_initializations
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = dict(repeats=7, min_time=0.1, naive_sizes=(32, 64, 128, 192),
@@ -496,7 +496,7 @@ def bench_reduced(cfg) -> dict:
                + ", ".join(f"{r['name'].split(',')[0]} {r['value']:.0f}×" for r in tol_rows)
                + ".  The reasons are given under Targets above.")
     return dict(title="4. Reduced samplers against the reference kernels", rows=rows, setup=(
-        f"Each estimator in `expectations/montecarlo/estimators.py` with a reduced sampler, at width "
+        f"Each estimator in `expectations/lemmas/estimators.py` with a reduced sampler, at width "
         f"{rc['width']}, with `method=\"reference\"` ({rc['n_reference']} samples a call) and "
         f"`method=\"reduced\"` ({rc['n_reduced']} samples a call), both on the package's default thread pool "
         f"({n_threads} threads), timed in interleaved rounds.  Inputs (seed 8): x ~ N(0, I), "

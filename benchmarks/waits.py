@@ -34,16 +34,16 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from expectations import figures
-from expectations.montecarlo import _kernels
-from expectations.montecarlo.initializations import sample_initializations
-from expectations.sampling import CHUNK_SIZE, Tolerance, run_to_tolerance
+from expectations.lemmas import _kernels
+from expectations.montecarlo.sampling import CHUNK_SIZE, Tolerance, run_to_tolerance
+from expectations.network.over_initializations import sample_initializations
 
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Today's learning-rate report: the same code with the BLAS limit of the network pool taken out.
 TODAY_LEARNING_RATE = """
 import contextlib, sys
-import expectations.learning_rate as lr
+import expectations.network.learning_rate as lr
 lr.one_blas_thread = contextlib.nullcontext
 from expectations.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -158,7 +158,7 @@ def bench_learning_rate(cfg) -> dict:
     return dict(title="6. The learning-rate report: one BLAS thread per worker", rows=rows, setup=(
         f"`expectations learning-rate {' '.join(args)}` as a subprocess with the BLAS libraries' default "
         "thread counts (OPENBLAS_NUM_THREADS etc. unset), wall time including start-up.  \"today\" is the "
-        "same code with `expectations.learning_rate.one_blas_thread` replaced by a null context (the "
+        "same code with `expectations.network.learning_rate.one_blas_thread` replaced by a null context (the "
         "network pool of today: each worker thread's NumPy calls start multi-threaded BLAS); \"now\" "
         "limits BLAS to one thread for the pool's duration (threadpoolctl).  Rounds: "
         f"{c['lr_rounds']}, each timing both variants idle and then both under a competing busy process "
@@ -214,7 +214,8 @@ BASELINE = "f0f0d9a"
 #: importable, the run itself timed; prints the rows and the time as JSON.
 SUITE_SCRIPT = """
 import json, sys, time
-from expectations import registry, validate
+from expectations.statements import registry
+from expectations.statements import validate
 wanted = set(json.loads(sys.stdin.read() or "null") or [])
 method = sys.argv[1]
 def key(s, c):
@@ -224,7 +225,7 @@ if len(sys.argv) > 2:  # warm-up: compile or load every kernel once
     for s, c in jobs:
         validate.run_case(s, c, 8 if s.paired else 4096)
     sys.exit(0)
-reuse = getattr(__import__("expectations.sampling", fromlist=["_"]), "reusing_results", None)
+reuse = getattr(__import__("expectations.montecarlo.sampling", fromlist=["_"]), "reusing_results", None)
 import contextlib
 start = time.perf_counter()
 with reuse() if reuse and method == "reduced" else contextlib.nullcontext():

@@ -1,15 +1,15 @@
 """expectations: Chapter 4 of Moncur's *Optimal Learning Rates for Neural Networks*,
 closed forms beside honest Monte Carlo.
 
-Subpackages: :mod:`expectations.closed_forms` (the thesis's formulas),
-:mod:`expectations.montecarlo` (reference estimators), :mod:`expectations.registry`
-(the statements with their test cases) and :mod:`expectations.validate`;
+Subpackages: :mod:`expectations.lemmas.closed_forms` (the thesis's formulas),
+:mod:`expectations.lemmas.estimators` (reference estimators), :mod:`expectations.statements.registry`
+(the statements with their test cases) and :mod:`expectations.statements.validate`;
 :func:`analytic_learning_rate` gives the thesis's and the refined learning-rate
-estimates from the architecture and the data alone (:mod:`expectations.analytic`).
+estimates from the architecture and the data alone (:mod:`expectations.network.analytic`).
 """
 
-from .analytic import analytic_learning_rate
-from .estimate import Estimate, SampleMoments
+from expectations.montecarlo.estimate import Estimate, SampleMoments
+from expectations.network.analytic import analytic_learning_rate
 
 __version__ = "0.1.0"
 __all__ = ["Estimate", "SampleMoments", "__version__", "analytic_learning_rate"]

@@ -21,11 +21,12 @@ import sys
 import tempfile
 import textwrap
 
-from . import __version__, figures, registry, validate
-from .data import DATASET_NAMES, TARGET_TRANSFORMS, load_dataset
-from .montecarlo.estimators import METHODS
-from .sampling import Tolerance
-from .scaleout import CONNECT_TIMEOUT, WORKER_TIMEOUT, check_address, dask_executor
+from expectations import __version__, figures
+from expectations.data import DATASET_NAMES, TARGET_TRANSFORMS, load_dataset
+from expectations.lemmas.estimators import METHODS
+from expectations.montecarlo.sampling import Tolerance
+from expectations.montecarlo.scaleout import CONNECT_TIMEOUT, WORKER_TIMEOUT, check_address, dask_executor
+from expectations.statements import registry, validate
 
 #: Exit codes: a user's mistake (as argparse uses), and Ctrl-C (128 + SIGINT).
 USAGE_ERROR = 2
@@ -80,7 +81,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.json:
         _write("--json", args.json, lambda: validate.write_json(rows, args.json))
     if args.report:
-        from .report import render
+        from expectations.statements.report import render
 
         command = "expectations " + shlex.join(args.argv)
         _write("--report", args.report,
@@ -94,7 +95,7 @@ def _say(text: str) -> None:
 
 
 def _learning_rate(args: argparse.Namespace) -> int:
-    from .learning_rate import format_report, learning_rate_report, report_dict
+    from expectations.network.learning_rate import format_report, learning_rate_report, report_dict
 
     widths = args.widths
     _check_outputs(args, ("json",))

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import positive_int
+from expectations._checks import positive_int
 
 __all__ = [
     "DATASET_NAMES", "Dataset", "load_csv", "load_dataset", "load_pima", "load_sklearn", "standardize",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from expectations import validate
+from expectations.statements import validate
 
 
 @pytest.fixture(scope="session")

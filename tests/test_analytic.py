@@ -1,4 +1,4 @@
-"""The learning rate from the architecture and the data alone (expectations.analytic).
+"""The learning rate from the architecture and the data alone (expectations.network.analytic).
 
 Statistical tests: fixed seeds, |z| < 5, each with a twin showing that an error of a few
 per cent in the closed form would be caught at the same sample size.
@@ -10,9 +10,9 @@ import math
 import numpy as np
 import pytest
 
-from expectations import analytic, theorems
-from expectations.estimate import SampleMoments
-from expectations.montecarlo.initializations import sample_initializations
+from expectations.montecarlo.estimate import SampleMoments
+from expectations.network import analytic, theorems
+from expectations.network.over_initializations import sample_initializations
 
 Z = 5.0
 

@@ -7,8 +7,8 @@ from contextlib import nullcontext
 import numpy as np
 import pytest
 
-from expectations.angle_fit import DimensionFit, PairwiseAngles, fit_dimension, pairwise_angles
-from expectations.closed_forms import GaussianAngle, angle_between
+from expectations.lemmas.angle_fit import DimensionFit, PairwiseAngles, fit_dimension, pairwise_angles
+from expectations.lemmas.closed_forms import GaussianAngle, angle_between
 
 DIMENSIONS = (2.0, 3.0, 7.5, 14.9, 100.0)
 SEEDS = range(12)

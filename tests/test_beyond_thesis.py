@@ -9,12 +9,12 @@ checked against the reference kernels in tests/test_statements.py.
 import numpy as np
 import pytest
 
-from expectations import closed_forms as cf
-from expectations import montecarlo as mc
-from expectations.closed_forms import double_sum_exact as dse
-from expectations.closed_forms import norm_products_general as npg
-from expectations.closed_forms import relu_pair_general as rpg
-from expectations.validate import Z_THRESHOLD
+from expectations.lemmas import closed_forms as cf
+from expectations.lemmas import estimators as mc
+from expectations.lemmas import double_sum_exact as dse
+from expectations.lemmas import norm_products_general as npg
+from expectations.lemmas import relu_pair_general as rpg
+from expectations.statements.validate import Z_THRESHOLD
 
 SEED = 1414
 
@@ -242,8 +242,8 @@ def test_random_angle_mean_is_second_order_in_one_over_width():
 
 
 def test_refined_exact_terms_reduce_to_the_refined_form_and_check_their_options():
-    from expectations.theorem_corrections import theorem_4_24_refined_exact_terms
-    from expectations.theorems import theorem_4_24_refined
+    from expectations.network.theorem_corrections import theorem_4_24_refined_exact_terms
+    from expectations.network.theorems import theorem_4_24_refined
     rng = np.random.default_rng(2)
     x, g, h = rng.normal(size=(5, 3)), rng.normal(size=(5, 1)), np.full((5, 1, 1), 2.0)
     widths = [3, 4, 4, 1]
@@ -256,9 +256,9 @@ def test_exact_terms_make_the_refined_theorem_exact_at_depth_2():
     """At depth 2 the (2, 2) pair and the coincident terms are the refined form's only
     approximations left: with them the estimate meets E[L''] over initializations."""
     from expectations.data import synthetic
-    from expectations.montecarlo.initializations import sample_initializations
-    from expectations.theorem_corrections import theorem_4_24_refined_exact_terms
-    from expectations.theorems import theorem_4_24_refined
+    from expectations.network.over_initializations import sample_initializations
+    from expectations.network.theorem_corrections import theorem_4_24_refined_exact_terms
+    from expectations.network.theorems import theorem_4_24_refined
     widths, data = [8, 4, 1], synthetic(16, 8, 1, seed=0)
     g, h = np.random.default_rng(1).standard_normal((16, 1)), np.full((16, 1, 1), 2.0)
     sample = sample_initializations(widths, data.inputs, n_networks=20_000, seed=SEED,
@@ -269,7 +269,10 @@ def test_exact_terms_make_the_refined_theorem_exact_at_depth_2():
 
 
 def test_all_pairs_is_the_exact_terms_at_depth_2_and_is_not_combined():
-    from expectations.theorem_corrections import theorem_4_24_corrections, theorem_4_24_refined_exact_terms
+    from expectations.network.theorem_corrections import (
+        theorem_4_24_corrections,
+        theorem_4_24_refined_exact_terms,
+    )
     rng = np.random.default_rng(4)
     x, g, h = rng.normal(size=(6, 3)), rng.normal(size=(6, 1)), np.full((6, 1, 1), 2.0)
     parts = theorem_4_24_corrections([3, 5, 1], x, g, h)
@@ -281,9 +284,9 @@ def test_all_pairs_is_the_exact_terms_at_depth_2_and_is_not_combined():
 
 def test_all_pairs_meets_e_l2_at_depth_3_where_the_refined_form_does_not():
     from expectations.data import synthetic
-    from expectations.montecarlo.initializations import sample_initializations
-    from expectations.theorem_corrections import theorem_4_24_refined_exact_terms
-    from expectations.theorems import theorem_4_24_refined
+    from expectations.network.over_initializations import sample_initializations
+    from expectations.network.theorem_corrections import theorem_4_24_refined_exact_terms
+    from expectations.network.theorems import theorem_4_24_refined
     widths, data = [8, 3, 3, 1], synthetic(16, 8, 1, seed=0, standardize=False)
     g, h = np.random.default_rng(1).standard_normal((16, 1)), np.full((16, 1, 1), 2.0)
     sample = sample_initializations(widths, data.inputs, n_networks=20_000, seed=SEED,

@@ -1,7 +1,7 @@
 """The blog posts' alpha_* against the package's exact one-step derivatives, and the
 appendix's Gauss-Newton reduction, with finite differences as the arbiter.
 
-Conventions (see :mod:`expectations.blog`): the blog's network applies sigma after
+Conventions (see tests/blog_oracle.py): the blog's network applies sigma after
 the affine map, output included, and its loss is (1/2M) sum ||y_hat - y||^2.
 * A CReLU network is the blog network with input CReLU(x_0), W_l = [P_l, -N_l],
   CReLU activations on hidden layers and an identity output (``crelu_as_blog``);
@@ -23,10 +23,10 @@ being compared are those of one smooth piece.
 import numpy as np
 import pytest
 
-from expectations import blog
-from expectations.losses import Loss
-from expectations.network import CReLUNetwork, Gradients
-from expectations.one_step import OneStepProblem
+import blog_oracle as blog
+from expectations.network.crelu import CReLUNetwork, Gradients
+from expectations.network.losses import Loss
+from expectations.network.one_step import OneStepProblem
 
 EXACT = 1e-10  # two exact formulas for the same number
 FD = 1e-6  # exact formula against finite differences

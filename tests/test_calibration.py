@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "validation"))
 calibration = pytest.importorskip("calibration")
 
-from expectations import registry  # noqa: E402
+from expectations.statements import registry  # noqa: E402
 
 SEEDS = 40
 

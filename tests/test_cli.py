@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import expectations
-from expectations import cli, validate
+from expectations import cli
+from expectations.statements import validate
 
 KEYS = {"statement", "kind", "params", "closed_form", "estimate", "stderr", "z", "rel_error",
         "rel_error_stderr", "verdict"}
@@ -146,7 +147,7 @@ def _no_sampling(monkeypatch):
         pytest.fail("sampling started before the mistake was reported")
 
     monkeypatch.setattr(cli.validate, "run", boom)
-    monkeypatch.setattr("expectations.learning_rate.learning_rate_report", boom)
+    monkeypatch.setattr("expectations.network.learning_rate.learning_rate_report", boom)
 
 
 def _fails(argv, message, capsys, tmp_path=None, before=None):
@@ -347,7 +348,7 @@ def test_a_scheduler_without_workers_times_out(monkeypatch, capsys):
 def test_losing_all_workers_fails_the_pending_chunks():
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from expectations.scaleout import WatchedExecutor
+    from expectations.montecarlo.scaleout import WatchedExecutor
 
     class Stuck(ThreadPoolExecutor):  # a cluster whose work never comes back
         def submit(self, fn, /, *args, **kwargs):
@@ -369,7 +370,7 @@ def test_losing_all_workers_fails_the_pending_chunks():
 def test_a_watched_executor_relays_results_while_workers_are_there():
     from concurrent.futures import ThreadPoolExecutor
 
-    from expectations.scaleout import WatchedExecutor
+    from expectations.montecarlo.scaleout import WatchedExecutor
 
     with ThreadPoolExecutor(2) as inner:
         executor = WatchedExecutor(inner, lambda: 2, "the test cluster", worker_timeout=0.1,
@@ -422,7 +423,7 @@ def test_learning_rate_says_which_rows_target_and_standardisation(tmp_path, monk
     def stop(*args, **kwargs):
         raise KeyboardInterrupt  # the data line is printed before the sampling starts
 
-    monkeypatch.setattr("expectations.learning_rate.learning_rate_report", stop)
+    monkeypatch.setattr("expectations.network.learning_rate.learning_rate_report", stop)
     assert cli.main(["learning-rate", "--widths", "8,4,1", "--target-transform", "center", "--quiet"]) == 130
     out = capsys.readouterr().out
     assert out == ("data pima (target centred): all 768 rows; 8 inputs, each standardised to mean 0 and SD 1"

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from expectations import closed_forms as cf
-from expectations.initialization import hettinger_sigmas
+from expectations.lemmas import closed_forms as cf
+from expectations.lemmas.hettinger import hettinger_sigmas
 
 
 @pytest.mark.parametrize("n", [2.5, 3, 14.9, 100, 3072])

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from expectations.estimate import Estimate, SampleMoments
+from expectations.montecarlo.estimate import Estimate, SampleMoments
 
 
 def test_merged_chunks_equal_one_batch():

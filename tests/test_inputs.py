@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from expectations import closed_forms as cf
-from expectations import montecarlo as mc
+from expectations.lemmas import closed_forms as cf
+from expectations.lemmas import estimators as mc
 
 E = np.eye(3)
 

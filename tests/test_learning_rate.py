@@ -6,14 +6,14 @@ import itertools
 import numpy as np
 import pytest
 
-from expectations import decomposition as dc
-from expectations import theorems as th
-from expectations.losses import Loss, MeanSquaredError, SoftmaxCrossEntropy
-from expectations.montecarlo import _kernels
-from expectations.montecarlo.initializations import sample_initializations
-from expectations.network import CReLUNetwork
-from expectations.one_step import Derivatives, OneStepProblem
-from expectations.sampling import chunk_generators
+from expectations.montecarlo.sampling import chunk_generators
+from expectations.network import _kernel as _kernels
+from expectations.network import decomposition as dc
+from expectations.network import theorems as th
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.losses import Loss, MeanSquaredError, SoftmaxCrossEntropy
+from expectations.network.one_step import Derivatives, OneStepProblem
+from expectations.network.over_initializations import sample_initializations
 
 
 def _data(s=12, d0=5, dn=3, seed=0, classes=False):
@@ -285,7 +285,7 @@ def test_network_kernel_at_width_1024_matches_the_numpy_route():
 
 
 def test_report_progress_covers_the_monte_carlo_phase_and_changes_no_number():
-    from expectations.learning_rate import learning_rate_report, report_dict
+    from expectations.network.learning_rate import learning_rate_report, report_dict
 
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((16, 3)), rng.standard_normal(16)

@@ -9,7 +9,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "validation"))
 readme_example = pytest.importorskip("readme_example")
 
-from expectations import validate  # noqa: E402
+from expectations.statements import validate  # noqa: E402
 
 
 def test_readme_example_rows_match_a_run():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from expectations.data import load_dataset
-from expectations.learning_rate import analyse_networks
+from expectations.network.learning_rate import analyse_networks
 from expectations.spread import Spread
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()

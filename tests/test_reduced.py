@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from expectations import montecarlo as mc
-from expectations import registry, validate
+from expectations.lemmas import estimators as mc
+from expectations.statements import registry, validate
 
 RNG = np.random.default_rng(31)
 X5, Y5, Z5 = RNG.normal(size=(3, 5))  # generic, non-orthogonal

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from expectations import montecarlo as mc
-from expectations import registry
+from expectations.lemmas import estimators as mc
+from expectations.statements import registry
 
 RNG = np.random.default_rng(12)
 

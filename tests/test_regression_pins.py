@@ -14,10 +14,10 @@ relative, so that differences in the last bits between CPUs do not matter.
 import numpy as np
 import pytest
 
-from expectations import closed_forms as cf
-from expectations import montecarlo as mc
-from expectations import theorems as th
-from expectations.montecarlo.initializations import sample_initializations
+from expectations.lemmas import closed_forms as cf
+from expectations.lemmas import estimators as mc
+from expectations.network import theorems as th
+from expectations.network.over_initializations import sample_initializations
 
 E = np.eye(3)
 

@@ -9,12 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from expectations import montecarlo as mc
-from expectations.sampling import CHUNK_SIZE, Tolerance, chunk_generators, chunk_sizes
+from expectations.lemmas import estimators as mc
+from expectations.montecarlo.sampling import CHUNK_SIZE, Tolerance, chunk_generators, chunk_sizes
 
 SCRIPT = """
 import json, numpy as np
-from expectations import montecarlo as mc
+from expectations.lemmas import estimators as mc
 x, y = np.array([1.0, 0.5, -0.3, 0.2]), np.array([0.2, 1.0, 0.4, -0.7])
 e = mc.estimate_relu_chain_sum(x, y, [4, 6, 5], n_samples=20_000, seed=11)
 print(json.dumps([e.mean.hex(), e.stderr.hex()]))
@@ -88,7 +88,7 @@ def test_run_to_tolerance_reports_a_spent_budget():
 
 
 def test_network_statements_run_to_tolerance():
-    from expectations import registry, validate
+    from expectations.statements import registry, validate
 
     statement = registry.get("Theorem 4.13")
     row = validate.run_case(statement, statement.cases[0], 4000, seed=1, tolerance=Tolerance(rel_stderr=0.05))

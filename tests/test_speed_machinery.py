@@ -13,11 +13,17 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
-import expectations.learning_rate as lr
-from expectations import sampling
+import expectations.network.learning_rate as lr
 from expectations.blas import one_blas_thread
-from expectations.montecarlo import _kernels
-from expectations.sampling import CHUNK_SIZE, Tolerance, reusing_results, run_chunked, run_to_tolerance
+from expectations.lemmas import _kernels
+from expectations.montecarlo import sampling
+from expectations.montecarlo.sampling import (
+    CHUNK_SIZE,
+    Tolerance,
+    reusing_results,
+    run_chunked,
+    run_to_tolerance,
+)
 
 
 def _blas_threads() -> list[int]:
@@ -105,8 +111,8 @@ def test_pilot_rounds_same_bits_across_pool_sizes_and_as_a_fixed_run():
 
 SCRIPT = """
 import json, numpy as np
-from expectations import montecarlo as mc
-from expectations.sampling import Tolerance
+from expectations.lemmas import estimators as mc
+from expectations.montecarlo.sampling import Tolerance
 x, y = np.array([1.0, 0.5, -0.3, 0.2]), np.array([0.2, 1.0, 0.4, -0.7])
 e = mc.estimate_relu_chain_sum(x, y, [4, 6, 5], 10**7, seed=11, tolerance=Tolerance(rel_stderr=0.01))
 print(json.dumps([e.mean.hex(), e.stderr.hex(), e.n_samples]))
@@ -172,7 +178,7 @@ def test_figure_scripts_run_concurrently_with_one_blas_thread_each(tmp_path, mon
 # ------------------------------------------------------------------ the network kernel's BLAS products
 NETWORK_SCRIPT = """
 import json, numpy as np
-from expectations.montecarlo.initializations import sample_initializations
+from expectations.network.over_initializations import sample_initializations
 rng = np.random.default_rng(0)
 x, y = rng.standard_normal((256, 8)), rng.standard_normal((256, 1))
 m = sample_initializations([8, 64, 64, 1], x, y, "mse", 8, seed=2).moments
@@ -194,7 +200,7 @@ def test_network_kernel_same_bits_at_any_pool_size_and_blas_default():
 
 
 def test_network_kernel_same_bits_across_executors():
-    from expectations.montecarlo.initializations import sample_initializations
+    from expectations.network.over_initializations import sample_initializations
 
     rng = np.random.default_rng(1)
     x, y = rng.standard_normal((64, 4)), rng.standard_normal((64, 1))
@@ -204,7 +210,7 @@ def test_network_kernel_same_bits_across_executors():
 
 
 def test_reduced_samplers_take_their_own_default_sample_counts():
-    from expectations import registry
+    from expectations.statements import registry
 
     a13 = registry.get("Lemma A.13 (as used)")
     assert a13.default_samples("reduced") == a13.reduced_n_samples < a13.n_samples

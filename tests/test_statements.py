@@ -10,8 +10,8 @@ from functools import cache
 
 import pytest
 
-from expectations import registry
-from expectations.validate import Z_THRESHOLD, run_case
+from expectations.statements import registry
+from expectations.statements.validate import Z_THRESHOLD, run_case
 
 SEED = 20240601
 
@@ -114,8 +114,8 @@ def _identity_row_with(monkeypatch, relative_errors):
     relative errors network by network."""
     import numpy as np
 
-    from expectations import registry, validate
-    from expectations.estimate import SampleMoments
+    from expectations.montecarlo.estimate import SampleMoments
+    from expectations.statements import registry, validate
 
     statement = registry.get("Lemma 4.6")
     lhs = np.random.default_rng(0).lognormal(size=len(relative_errors))

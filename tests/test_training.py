@@ -1,13 +1,13 @@
-"""expectations.training.train: a few full-batch steps at a constant rate (Section 5.2)."""
+"""expectations.network.training.train: a few full-batch steps at a constant rate (Section 5.2)."""
 
 import math
 
 import numpy as np
 import pytest
 
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
-from expectations.training import train
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.one_step import OneStepProblem
+from expectations.network.training import train
 
 
 def _data(s=20, d0=4, dn=2, seed=0, classes=False):

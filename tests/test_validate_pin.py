@@ -13,7 +13,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from expectations import validate
+from expectations.statements import validate
 
 PIN = Path(__file__).resolve().parent / "pins" / "validate_default_seed0.json"
 #: Columns an identity row may change: its relative difference is now the per-network maximum.

@@ -4,7 +4,7 @@ For each data set, width m and number of hidden layers h (architecture d_0, m x 
 
 * the mean true optimum over ``--networks`` Hettinger initial networks (± SE) and the
   per-network refined / true ratio (median [IQR]);
-* the analytic estimates of :mod:`expectations.analytic`, each over the mean true optimum,
+* the analytic estimates of :mod:`expectations.network.analytic`, each over the mean true optimum,
   one column per correction so a reader sees what each buys: the thesis's -E[T4.13]/E[T4.24],
   the data's angles kept in T4.24, the exact layer-1 alpha (the refined estimate), and the
   expectation of the per-network refined estimate over the exact law of the end-to-end
@@ -34,9 +34,9 @@ import time
 import numpy as np
 from _figures import data_variant, progress
 
-from expectations.analytic import analytic_learning_rate, expected_refined_estimate
-from expectations.estimate import SampleMoments
-from expectations.learning_rate import analyse_networks
+from expectations.montecarlo.estimate import SampleMoments
+from expectations.network.analytic import analytic_learning_rate, expected_refined_estimate
+from expectations.network.learning_rate import analyse_networks
 from expectations.spread import Spread
 
 DEFAULT_DATA = "pima,pima:center,synthetic,diabetes:standardize,diabetes,breast-cancer"

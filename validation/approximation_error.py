@@ -24,9 +24,9 @@ import sys
 import numpy as np
 from _figures import FIGURES, plt, save_figure
 
-from expectations import closed_forms as cf
-from expectations import lemma_statements
-from expectations import montecarlo as mc
+from expectations.lemmas import closed_forms as cf
+from expectations.lemmas import estimators as mc
+from expectations.lemmas import statements as lemma_statements
 
 
 def lemma_4_20_rows():

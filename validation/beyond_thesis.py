@@ -15,11 +15,11 @@ import argparse
 
 import numpy as np
 
-from expectations import closed_forms as cf
-from expectations import montecarlo as mc
-from expectations.closed_forms import double_sum_exact as dse
-from expectations.closed_forms import norm_products_general as npg
-from expectations.closed_forms import relu_pair_general as rpg
+from expectations.lemmas import closed_forms as cf
+from expectations.lemmas import estimators as mc
+from expectations.lemmas import double_sum_exact as dse
+from expectations.lemmas import norm_products_general as npg
+from expectations.lemmas import relu_pair_general as rpg
 
 COSINES = (-0.4, -0.2, -0.1, 0.0, 0.1, 0.2, 0.5, 0.9, 1.0)
 ANGLES = (("0", 0.0), ("pi/3", np.pi / 3), ("pi/2", np.pi / 2), ("2pi/3", 2 * np.pi / 3), ("pi", np.pi))

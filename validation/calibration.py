@@ -37,17 +37,17 @@ import numpy as np
 from _figures import FIGURES, plt, progress, save_figure
 from scipy import stats
 
-from expectations import registry, validate
 from expectations.data import synthetic
-from expectations.montecarlo.initializations import sample_initializations
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
-from expectations.theorems import (
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.one_step import OneStepProblem
+from expectations.network.over_initializations import sample_initializations
+from expectations.network.theorems import (
     theorem_4_13,
     theorem_4_13_subsampled,
     theorem_4_24,
     theorem_4_24_subsampled,
 )
+from expectations.statements import registry, validate
 
 #: The reference ratio uses this many times the seeds' total number of initializations.
 REFERENCE_FACTOR = 4
@@ -101,7 +101,7 @@ def exact_statement_z(n_samples: int, n_seeds: int, statements=None,
     their z-scores would be correlated); a statement runs at ``min(n_samples, its default)``
     samples (Lemma 4.17's samples are whole networks: 400 by default).  A case whose reduced sampler
     has no variance (every random matrix integrated out: its "standard error" is rounding, floored
-    at :data:`expectations.validate.ROUNDING`) has no z to calibrate and is left out; its label is
+    at :data:`expectations.statements.validate.ROUNDING`) has no z to calibrate and is left out; its label is
     added to :data:`ZERO_VARIANCE`.
     """
     chosen = [s for s in (statements or registry.STATEMENTS)

@@ -13,13 +13,13 @@ import argparse
 
 import numpy as np
 
-from expectations import closed_forms as cf
-from expectations import decomposition as dc
-from expectations import montecarlo as mc
-from expectations import registry
-from expectations import theorems as th
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
+from expectations.lemmas import closed_forms as cf
+from expectations.lemmas import estimators as mc
+from expectations.network import decomposition as dc
+from expectations.network import theorems as th
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.one_step import OneStepProblem
+from expectations.statements import registry
 
 
 def _row(what, est, readings):

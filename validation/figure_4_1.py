@@ -21,7 +21,7 @@ import numpy as np
 from _figures import FIGURES, plt, progress, save_figure
 from scipy import stats
 
-from expectations.closed_forms import GaussianAngle, angle_between
+from expectations.lemmas.closed_forms import GaussianAngle, angle_between
 
 DIMENSIONS = (2, 3, 7.5, 15, 100)
 PI_TICKS = ([0, np.pi / 4, np.pi / 2, 3 * np.pi / 4, np.pi], ["0", "π/4", "π/2", "3π/4", "π"])

@@ -29,9 +29,9 @@ import numpy as np
 from _figures import FIGURES, plt, progress, save_figure
 from scipy import stats
 
-from expectations.angle_fit import fit_dimension, pairwise_angles
-from expectations.closed_forms import GaussianAngle
 from expectations.data import SKLEARN_DATASETS, load_csv, load_sklearn
+from expectations.lemmas.angle_fit import fit_dimension, pairwise_angles
+from expectations.lemmas.closed_forms import GaussianAngle
 
 THESIS_N = 14.9
 PI_TICKS = ([0, np.pi / 4, np.pi / 2, 3 * np.pi / 4, np.pi], ["0", "π/4", "π/2", "3π/4", "π"])

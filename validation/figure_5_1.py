@@ -12,7 +12,7 @@ For every architecture (d_0, m, ..., m, 1) with h = 1..4 hidden layers of width 
 * the true optimal learning rate, the global minimiser of the one-step loss (pluses);
 * -E[L_M'(0)]/E[L_M''(0)] over Hettinger initializations (Monte Carlo, diamonds ± SE);
 * the analytic refined estimate from the architecture and the data alone (stars;
-  expectations.analytic, no network drawn).
+  expectations.network.analytic, no network drawn).
 
 The lower row shows each estimate divided by the same network's true optimum (1 = exact):
 every network as a faint point, the median with its interquartile range as a bar (the
@@ -49,13 +49,13 @@ import numpy as np
 from _figures import FIGURES, data_variant, plt, progress, save_figure
 from matplotlib.ticker import FormatStrFormatter, LogLocator
 
-from expectations.analytic import analytic_learning_rate
 from expectations.blas import one_blas_thread
 from expectations.data import DATASET_NAMES
-from expectations.learning_rate import NetworkResult, analyse_network
-from expectations.montecarlo.initializations import sample_initializations
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
+from expectations.network.analytic import analytic_learning_rate
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.learning_rate import NetworkResult, analyse_network
+from expectations.network.one_step import OneStepProblem
+from expectations.network.over_initializations import sample_initializations
 from expectations.spread import Spread
 
 N_INDEX_SAMPLES = 4000

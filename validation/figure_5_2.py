@@ -40,10 +40,10 @@ import numpy as np
 from _figures import FIGURES, plt, progress, save_figure
 from figure_5_1 import load_data
 
-from expectations.learning_rate import analyse_network
-from expectations.network import CReLUNetwork
-from expectations.one_step import OneStepProblem
-from expectations.training import train
+from expectations.network.crelu import CReLUNetwork
+from expectations.network.learning_rate import analyse_network
+from expectations.network.one_step import OneStepProblem
+from expectations.network.training import train
 
 #: Hidden layers of the four architectures (d_0 and d_n = 1 are added).
 HIDDEN = ((32,), (32, 32), (128, 128), (64, 64, 64, 64))

@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from expectations import cli, registry, validate
+from expectations import cli
+from expectations.statements import registry, validate
 
 #: (statement, parameters that pick the case) of each example row, in the README's order.
 EXAMPLES = (

@@ -7,7 +7,7 @@ mean, and each variant's relative error is value / E[L''] - 1 with the delta-met
 standard error.  Variants: the refined form, plus the coincident-sample terms, plus
 the (2, 2) pair at the data's angles, plus both, plus also the (2, j > 2) pairs to second
 order in 1/d_1, and every pair i, j >= 2 from Lemma 4.21's exact form with F interpolated
-by a quartic in the cosine (expectations.theorem_corrections).
+by a quartic in the cosine (expectations.network.theorem_corrections).
 Data: the synthetic set standardised (cosines between samples spread around 0) and
 raw (a common mean: cosines near 1).
 
@@ -22,9 +22,9 @@ import sys
 import numpy as np
 
 from expectations.data import synthetic
-from expectations.montecarlo.initializations import sample_initializations
-from expectations.theorem_corrections import theorem_4_24_corrections
-from expectations.theorems import theorem_4_24_refined
+from expectations.network.over_initializations import sample_initializations
+from expectations.network.theorem_corrections import theorem_4_24_corrections
+from expectations.network.theorems import theorem_4_24_refined
 
 SETTINGS = (
     [("depth", depth, [8] + [64] * (depth - 1) + [1], 64) for depth in (2, 3, 5)]

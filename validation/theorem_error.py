@@ -24,7 +24,7 @@ import numpy as np
 from _figures import FIGURES, plt, save_figure
 
 from expectations.data import synthetic
-from expectations.montecarlo.initializations import sample_initializations
+from expectations.network.over_initializations import sample_initializations
 
 SETTINGS = (
     [("depth", depth, [8] + [64] * (depth - 1) + [1], 64) for depth in (1, 2, 3, 5)]

@@ -1,0 +1,70 @@
+"""Expectations of ReLU of Gaussian products: Lemmas 4.11, 4.18, 4.19 and Corollary 4.12."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from expectations import _checks
+from expectations.lemmas.angles import angle_between
+from expectations.lemmas.hettinger import layer_sigmas
+
+
+def arccos_kernel(x, y) -> float:
+    """|x| |y| ((pi - theta) cos theta + sin theta) / pi, theta the angle between x and y.
+
+    The arc-cosine form of Lemma 4.11 and Corollary 4.12: E[ReLU(U V)] for
+    U = a.x, V = a.y with a standard normal.
+    """
+    x = _checks.nonzero_vector("x", x)
+    y = _checks.nonzero_vector("y", y, len(x))
+    theta = float(angle_between(x, y))
+    return float(np.linalg.norm(x) * np.linalg.norm(y)
+                 * ((np.pi - theta) * np.cos(theta) + np.sin(theta)) / np.pi)
+
+
+def expected_relu_chain_sum(x, y, widths, sigmas=None) -> float:
+    """sum_k E[ReLU(x^T B_{s,1}^T e_k e_k^T B_{s,1} y)] (Lemma 4.11, Corollary 4.12).
+
+    Equals sigma_1^2 ... sigma_s^2 m_1 ... m_s |x||y| ((pi - theta) cos theta + sin theta) / pi,
+    and sqrt(m_s / m_0) |x||y| (...) / pi with the Hettinger scaling.  The sum
+    over k = 1..m_s is needed: Corollary 4.12 as printed omits it (docs/errata.md).
+
+    Parameters
+    ----------
+    x, y : non-zero vectors in R^{m_0}
+    widths : (m_0, m_1, ..., m_s)
+    sigmas : None, "hettinger" or one value per matrix.
+    """
+    m = _checks.widths("widths", widths)
+    sig = layer_sigmas(sigmas, m)
+    x = _checks.vector("x", x, int(m[0]))
+    y = _checks.vector("y", y, int(m[0]))
+    return float(np.prod(sig**2) * np.prod(m[1:].astype(float)) * arccos_kernel(x, y))
+
+
+def expected_relu_product_given(a) -> np.ndarray:
+    """E[ReLU(a b) | a] = |a| / sqrt(2 pi) for b ~ N(0, 1) (Lemma 4.18)."""
+    a = _checks.finite_array("a", a)
+    return np.abs(a) / np.sqrt(2 * np.pi)
+
+
+def expected_relu_pair(x, y, z, u, v, check_orthogonal: bool = True) -> float:
+    """E[ReLU(x^T A^T u u^T A y) ReLU(x^T A^T v v^T A z)] (Lemma 4.19).
+
+    = |x|^2 |y| |z| |u|^2 |v|^2 ((pi - 2 theta) cos theta + 2 sin theta) / (2 pi^2),
+    theta the angle between u and v, for A (len(u) x len(x)) standard normal and
+    x, y, z mutually orthogonal.  With ``check_orthogonal=False`` the formula is
+    evaluated for any x, y, z, which is how the registry shows what the
+    orthogonality assumption costs.
+    """
+    x = _checks.nonzero_vector("x", x)
+    y = _checks.nonzero_vector("y", y, len(x))
+    z = _checks.nonzero_vector("z", z, len(x))
+    u = _checks.nonzero_vector("u", u)
+    v = _checks.nonzero_vector("v", v, len(u))
+    if check_orthogonal:
+        _checks.orthogonal(("x", "y", "z"), (x, y, z))
+    theta = float(angle_between(u, v))
+    norms = (np.linalg.norm(x) ** 2 * np.linalg.norm(y) * np.linalg.norm(z)
+             * np.linalg.norm(u) ** 2 * np.linalg.norm(v) ** 2)
+    return float(norms * ((np.pi - 2 * theta) * np.cos(theta) + 2 * np.sin(theta)) / (2 * np.pi**2))

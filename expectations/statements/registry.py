@@ -1,0 +1,30 @@
+"""The registry: every statement of Chapter 4 with its closed form, its Monte
+Carlo estimator and default cases.  Both ``expectations validate`` and the
+tests read it, so they cannot drift apart.
+
+A statement's ``kind`` is ``"identity"`` (holds for every draw), ``"exact"``
+(holds in expectation) or ``"approximation"``.  Cases whose
+``assumption_holds`` is False break an assumption of the statement
+(orthogonality, output gradients independent of the weights, ...) on purpose,
+so that users see what the assumption costs.
+"""
+
+from __future__ import annotations
+
+from expectations.lemmas import statements as lemma_statements
+from expectations.network import statements as network_statements
+from expectations.statements.model import KINDS, Case, Statement
+
+#: Every statement, in the thesis's order.
+STATEMENTS: tuple[Statement, ...] = lemma_statements.statements() + network_statements.statements()
+
+__all__ = ["KINDS", "STATEMENTS", "Case", "Statement", "get"]
+
+
+def get(label: str) -> Statement:
+    """The statement with this label (as printed, e.g. "Lemma 4.19")."""
+    for statement in STATEMENTS:
+        if statement.label.lower() == label.strip().lower():
+            return statement
+    known = ", ".join(repr(s.label) for s in STATEMENTS)
+    raise ValueError(f"unknown statement {label!r}; known statements: {known}")
