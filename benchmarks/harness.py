@@ -8,7 +8,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -170,29 +169,6 @@ def render_markdown(report: dict) -> str:
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         lines += [""] + [f"* {note}" for note in section.get("notes", [])] + [""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def write_atomically(contents: dict[Path, str | bytes]) -> None:
-    """Write every file (text or bytes) to a temporary sibling first, then move each into place with
-    os.replace."""
-    temps = {}
-    try:
-        for path, text in contents.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temps[path] = tmp
-            os.chmod(tmp, 0o644)                                          # mkstemp makes it 0600
-            with (os.fdopen(fd, "wb") if isinstance(text, bytes) else
-                  os.fdopen(fd, "w", encoding="utf-8")) as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-        for path, tmp in temps.items():
-            os.replace(tmp, path)
-    finally:
-        for tmp in temps.values():
-            if os.path.exists(tmp):
-                os.unlink(tmp)
 
 
 def to_json(report: dict) -> str:

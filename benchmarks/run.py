@@ -40,7 +40,6 @@ from harness import (
     spread,
     time_calls,
     to_json,
-    write_atomically,
 )
 from reference import (
     naive_theorem_4_24,
@@ -51,6 +50,7 @@ from reference import (
 )
 from waits import bench_figures, bench_flops, bench_learning_rate, bench_suite, bench_tolerance
 
+from expectations._io import write_files_atomically
 from expectations.data import synthetic
 from expectations.lemmas.estimators import (
     estimate_angle_cdf,
@@ -664,7 +664,7 @@ def main(argv=None) -> int:
     report.update(total_seconds=wall, other_processes_cores=others, sections=sections)
     figure = scaling_figure_png(panels, f"How cost grows ({report['command']}, {report['date']} UTC, "
                                         f"{report['machine']['cpu_model']}); dotted: least-squares fits")
-    write_atomically({json_path: to_json(report), md_path: render_markdown(report), fig_path: figure})
+    write_files_atomically({json_path: to_json(report), md_path: render_markdown(report), fig_path: figure})
     print(f"wrote {json_path}, {md_path} and {fig_path} in {report['total_seconds']:.1f} s", file=sys.stderr)
     return 0
 

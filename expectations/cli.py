@@ -21,7 +21,7 @@ import sys
 import tempfile
 import textwrap
 
-from expectations import __version__, figures
+from expectations import __version__, _io, figures
 from expectations.data import DATASET_NAMES, TARGET_TRANSFORMS, load_dataset
 from expectations.lemmas.estimators import METHODS
 from expectations.montecarlo.sampling import Tolerance
@@ -46,7 +46,7 @@ def _validate(args: argparse.Namespace) -> int:
         raise ValueError(f"--statement: {exc} (list them with: expectations validate --list)") from None
     _check_outputs(args, ("json", "report"))
     scripts = figures.find_scripts() if args.figures else None
-    progress = None if args.quiet else validate.stderr_progress
+    progress = None if args.quiet else _io.stderr_progress
     tolerance = None
     if args.target_stderr is not None or args.target_rel_stderr is not None:
         tolerance = Tolerance(args.target_stderr, args.target_rel_stderr)
@@ -79,13 +79,13 @@ def _validate(args: argparse.Namespace) -> int:
         print("\nfigures:\n" + figures.format_runs(runs))
         failed_figures = any(r.status == "failed" for r in runs)
     if args.json:
-        _write("--json", args.json, lambda: validate.write_json(rows, args.json))
+        _write("--json", args.json, lambda: _io.write_json(rows, args.json))
     if args.report:
         from expectations.statements.report import render
 
         command = "expectations " + shlex.join(args.argv)
         _write("--report", args.report,
-               lambda: validate.write_text(render(rows, args.report, command=command), args.report))
+               lambda: _io.write_text(render(rows, args.report, command=command), args.report))
     return 1 if failed_figures or any(r.verdict in ("DISAGREES", "IDENTITY FAILS") for r in rows) else 0
 
 
@@ -113,14 +113,14 @@ def _learning_rate(args: argparse.Namespace) -> int:
                          f"{data.n_features} inputs and {data.n_outputs} target column(s), so the widths "
                          f"must start with {data.n_features} and end with {data.n_outputs}")
     print(_describe_data(args, data))
-    progress = None if args.quiet else validate.stderr_progress
+    progress = None if args.quiet else _io.stderr_progress
     report = learning_rate_report(widths, data.inputs, data.targets, args.loss, args.networks,
                                   args.monte_carlo, args.seed, data.name, progress)
     if progress and sys.stderr.isatty():
         sys.stderr.write("\n")
     print(format_report(report))
     if args.json:
-        _write("--json", args.json, lambda: validate.write_json(report_dict(report), args.json))
+        _write("--json", args.json, lambda: _io.write_json(report_dict(report), args.json))
     return 0
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from expectations.lemmas import closed_forms as cf
-from expectations.lemmas import estimators as mc
 from expectations.lemmas import double_sum_exact as dse
+from expectations.lemmas import estimators as mc
 from expectations.lemmas import norm_products_general as npg
 from expectations.lemmas import relu_pair_general as rpg
 from expectations.statements.validate import Z_THRESHOLD

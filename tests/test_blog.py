@@ -20,10 +20,10 @@ test asserts that no activation changes sign inside the stencil, so the derivati
 being compared are those of one smooth piece.
 """
 
+import blog_oracle as blog
 import numpy as np
 import pytest
 
-import blog_oracle as blog
 from expectations.network.crelu import CReLUNetwork, Gradients
 from expectations.network.losses import Loss
 from expectations.network.one_step import OneStepProblem

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import expectations
-from expectations import cli
+from expectations import _io, cli
 from expectations.statements import validate
 
 KEYS = {"statement", "kind", "params", "closed_form", "estimate", "stderr", "z", "rel_error",
@@ -67,13 +67,17 @@ def test_failed_json_write_leaves_nothing(tmp_path, monkeypatch):
     path = tmp_path / "rows.json"
     rows = validate.run([validate.registry.get("Lemma 4.18")], n_samples=100)
 
-    def broken_dump(*args, **kwargs):
-        raise RuntimeError("disk full")
+    def broken_sync(*args, **kwargs):
+        raise OSError("disk full")
 
-    monkeypatch.setattr(validate.json, "dump", broken_dump)
-    with pytest.raises(RuntimeError):
-        validate.write_json(rows, str(path))
+    monkeypatch.setattr(_io.os, "fsync", broken_sync)
+    with pytest.raises(OSError):
+        _io.write_json(rows, str(path))
     assert list(tmp_path.iterdir()) == []
+    path.write_text("previous run")
+    with pytest.raises(OSError):
+        _io.write_files_atomically({path: "new", tmp_path / "other.json": "new"})
+    assert path.read_text() == "previous run" and sorted(tmp_path.iterdir()) == [path]
 
 
 def test_module_entry_point_lists_statements():
@@ -199,7 +203,7 @@ def test_an_output_that_fails_at_the_end_is_one_line(tmp_path, monkeypatch, caps
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cli.validate, "write_json", full)
+    monkeypatch.setattr(cli._io, "write_json", full)
     path = tmp_path / "rows.json"
     code = cli.main(["validate", "--statement", "Lemma 4.18", "--samples", "100", "--json", str(path),
                      "--quiet"])

@@ -3,33 +3,28 @@ writes (a figure appears only after it was fully written) and progress."""
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-import tempfile
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402, F401  (re-exported for the scripts)
 
+from expectations._io import write_files_atomically  # noqa: E402
+
 FIGURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "figures")
 
 
 def save_figure(fig, path: str, dpi: int = 110) -> str:
     """Write ``fig`` to ``path`` atomically (temp file + rename) and close it."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".png")
-    os.close(fd)
+    png = io.BytesIO()
     try:
-        fig.savefig(tmp, dpi=dpi)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        fig.savefig(png, format="png", dpi=dpi)
     finally:
         plt.close(fig)
+    write_files_atomically({path: png.getvalue()})
     progress(f"wrote {path}")
     return path
 

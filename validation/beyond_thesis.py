@@ -16,8 +16,8 @@ import argparse
 import numpy as np
 
 from expectations.lemmas import closed_forms as cf
-from expectations.lemmas import estimators as mc
 from expectations.lemmas import double_sum_exact as dse
+from expectations.lemmas import estimators as mc
 from expectations.lemmas import norm_products_general as npg
 from expectations.lemmas import relu_pair_general as rpg
 

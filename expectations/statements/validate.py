@@ -12,14 +12,10 @@ threshold, so the error is larger than the Monte Carlo noise can explain).
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from expectations.montecarlo.sampling import reusing_results
 from expectations.statements import registry
@@ -201,37 +197,3 @@ def summary(rows: list[Row]) -> str:
     for r in rows:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
     return ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
-
-
-def write_json(rows, path: str) -> None:
-    """Write rows (or any JSON-able data) as JSON, atomically."""
-    payload = [asdict(r) for r in rows] if isinstance(rows, list) else rows
-    _write_atomically(path, lambda fh: json.dump(payload, fh, indent=2))
-
-
-def write_text(text: str, path: str) -> None:
-    """Write text atomically."""
-    _write_atomically(path, lambda fh: fh.write(text))
-
-
-def _write_atomically(path: str, write) -> None:
-    """Write through a temporary file and rename: nothing is left half-written on failure."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            write(fh)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def stderr_progress(message: str) -> None:
-    """Progress on stderr, overwriting the line on a terminal."""
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K" + message)
-    else:
-        sys.stderr.write(message + "\n")
-    sys.stderr.flush()
