@@ -398,7 +398,7 @@ def bench_figures(cfg) -> dict:
         folder = Path(tmp) / "validation"
         shutil.copytree(ROOT / "validation", folder)              # the PNGs go to tmp/figures
         jobs = None if c["figure_jobs"] is None else [
-            (script, tuple(a.replace("{tmp}", tmp) for a in args), needs_sklearn)
+            figures.Figure("", "", script, tuple(a.replace("{tmp}", tmp) for a in args), needs_sklearn)
             for script, args, needs_sklearn in c["figure_jobs"]]
         for _ in range(c["figure_rounds"]):
             for name, workers in (("today", 1), ("now", None)):
@@ -418,8 +418,9 @@ def bench_figures(cfg) -> dict:
                      "data sets) are not done; see the notes."))]
     return dict(title="11. The figures", rows=rows, setup=(
         "`expectations.figures.regenerate` on a copy of `validation/` in a temporary directory (so the "
-        "checkout's `figures/` is not touched) with " + ("every job of `figures.JOBS`" if c["figure_jobs"]
-                                                           is None else f"the jobs {c['figure_jobs']}")
+        "checkout's `figures/` is not touched) with " + (
+            "every script of `figures.FIGURES`" if c["figure_jobs"] is None
+            else f"the jobs {c['figure_jobs']}")
         + ", BLAS thread variables unset: `workers=1` (today: one script after the other, each script's "
         "BLAS at its default thread count) against the default (one script per core, each with "
         f"OPENBLAS/OMP/MKL_NUM_THREADS=1), {c['figure_rounds']} interleaved round(s).  Both sides run "

@@ -16,24 +16,50 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-#: (script, arguments, needs scikit-learn) for every committed figure, at default settings.
-JOBS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
-    ("figure_4_1.py", (), False),
-    ("figure_4_2.py", ("--dataset", "digits"), True),
-    ("figure_4_2.py", ("--dataset", "breast_cancer"), True),
-    ("figure_4_2.py", ("--dataset", "wine"), True),
-    ("figure_5_1.py", ("--data", "pima"), False),
-    ("figure_5_1.py", ("--data", "synthetic"), False),
-    ("figure_5_1.py", ("--data", "diabetes:standardize"), True),
-    ("figure_5_2.py", ("--data", "pima"), False),
-    ("thesis_error_by_data.py", (), True),
-    ("approximation_error.py", (), False),
-    ("theorem_error.py", (), False),
+
+@dataclass(frozen=True)
+class Figure:
+    """One committed PNG of ``figures/``: what it shows, and the script of ``validation/`` (with its
+    arguments) that makes it, if ``expectations validate --figures`` regenerates it."""
+
+    png: str
+    caption: str
+    script: str | None = None
+    args: tuple[str, ...] = ()
+    needs_sklearn: bool = False
+
+
+#: Every committed figure, in the report's order: the one table the runner and the report read.
+FIGURES: tuple[Figure, ...] = (
+    Figure("figure_4_1.png", "Figure 4.1: angle between Gaussian vectors (Lemma 4.3) over sampled angles",
+           "figure_4_1.py"),
+    *(Figure(f"figure_4_2_{name}.png", f"Figure 4.2: angles of the {name.replace('_', '-')} data set with "
+             "the fitted n", "figure_4_2.py", ("--dataset", name), True)
+      for name in ("digits", "breast_cancer", "wine")),
+    Figure("figure_5_1_pima.png", "Figure 5.1: estimated vs true optimal learning rates (the thesis's Pima "
+           "data)", "figure_5_1.py", ("--data", "pima")),
+    Figure("figure_5_1_synthetic.png", "Figure 5.1: estimated vs true optimal learning rates (synthetic "
+           "data)", "figure_5_1.py", ("--data", "synthetic")),
+    Figure("figure_5_1_diabetes_standardize.png", "Figure 5.1: estimated vs true optimal learning rates "
+           "(scikit-learn's diabetes regression, target standardised)", "figure_5_1.py",
+           ("--data", "diabetes:standardize"), True),
+    Figure("figure_5_2_pima.png", "Figure 5.2: loss over five steps at multiples of the optimal rate (Pima "
+           "data)", "figure_5_2.py", ("--data", "pima")),
+    Figure("thesis_error_by_data.png", "Why the thesis's learning-rate error depends on the data (by data "
+           "set, target-shift dose response)", "thesis_error_by_data.py", (), True),
+    Figure("approximation_error.png", "Relative error of Lemmas 4.19, 4.20 and Corollary 4.22 against size",
+           "approximation_error.py"),
+    Figure("theorem_error.png", "Relative error of Theorems 4.13 and 4.24 by depth, width and data size",
+           "theorem_error.py"),
+    Figure("calibration.png", "Calibration of the standard errors: z-scores over seeds against the normal "
+           "law (validation/calibration.py, minutes; not rerun by --figures)"),
+    Figure("benchmark_scaling.png", "How the cost of the kernels grows with width, depth and data size "
+           "(benchmarks/run.py)"),
 )
 
 
@@ -68,13 +94,13 @@ SLOW = ("figure_5_1.py", "approximation_error.py")
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def regenerate(folder: Path, jobs=None, progress: Callable[[str], None] | None = None,
-               workers: int | None = None) -> list[FigureRun]:
-    """Run every job ``(script, args, needs_sklearn)`` (default :data:`JOBS`) of ``folder`` with this
-    Python, ``workers`` at a time (default: one per core; each with one BLAS thread when more than
-    one run at once; ``workers=1`` runs them one after the other as they were run before), and
+def regenerate(folder: Path, jobs: Iterable[Figure] | None = None,
+               progress: Callable[[str], None] | None = None, workers: int | None = None) -> list[FigureRun]:
+    """Run the script of every :class:`Figure` in ``jobs`` (default: those of :data:`FIGURES` that have
+    one) from ``folder`` with this Python, ``workers`` at a time (default: one per core; each with one
+    BLAS thread when more than one run at once; ``workers=1`` runs them one after the other), and
     report them in the order of ``jobs``."""
-    jobs = list(JOBS if jobs is None else jobs)
+    jobs = [f for f in (FIGURES if jobs is None else jobs) if f.script]
     workers = min(os.cpu_count() or 1, len(jobs) or 1) if workers is None else workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be a positive integer, got {workers!r}")
@@ -82,9 +108,9 @@ def regenerate(folder: Path, jobs=None, progress: Callable[[str], None] | None =
     has_sklearn = importlib.util.find_spec("sklearn") is not None
 
     def run(k: int) -> FigureRun:
-        script, args, needs_sklearn = jobs[k]
+        script, args = jobs[k].script, jobs[k].args
         command = " ".join(["python", f"{folder.name}/{script}", *args])
-        if needs_sklearn and not has_sklearn:
+        if jobs[k].needs_sklearn and not has_sklearn:
             return FigureRun(command, "skipped", 0.0, "needs scikit-learn: pip install '.[sklearn]'")
         if progress:
             progress(f"[figure {k + 1}/{len(jobs)}] {command}")
@@ -98,7 +124,7 @@ def regenerate(folder: Path, jobs=None, progress: Callable[[str], None] | None =
         last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
         return FigureRun(command, "failed", seconds, f"exit code {proc.returncode}: {last}")
 
-    order = sorted(range(len(jobs)), key=lambda k: jobs[k][0] not in SLOW)
+    order = sorted(range(len(jobs)), key=lambda k: jobs[k].script not in SLOW)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         done = dict(zip(order, pool.map(run, order)))
     return [done[k] for k in range(len(jobs))]

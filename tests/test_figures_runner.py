@@ -9,18 +9,24 @@ from expectations import cli, figures
 VALIDATION = Path(__file__).resolve().parent.parent / "validation"
 
 
-def test_every_committed_figure_has_a_job():
-    scripts = {script for script, _, _ in figures.JOBS}
+def test_one_table_holds_every_committed_figure_and_its_script():
+    committed = {p.name for p in (VALIDATION.parent / "figures").glob("*.png")}
+    assert {f.png for f in figures.FIGURES} == committed
+    scripts = {f.script for f in figures.FIGURES if f.script}
     assert all((VALIDATION / s).is_file() for s in scripts)
     others = {"approximation_error.py", "theorem_error.py", "thesis_error_by_data.py"}
     assert {p.name for p in VALIDATION.glob("figure_*.py")} | others == scripts
 
 
+def job(script, *args, needs_sklearn=False):
+    return figures.Figure("test.png", "a test job", script, args, needs_sklearn)
+
+
 def test_runner_reports_success_failure_and_what_was_written(tmp_path):
     out = tmp_path / "f41.png"
     runs = figures.regenerate(VALIDATION, jobs=[
-        ("figure_4_1.py", ("--samples", "200", "--out", str(out)), False),
-        ("figure_4_1.py", ("--samples", "1", "--out", str(tmp_path / "never.png")), False),
+        job("figure_4_1.py", "--samples", "200", "--out", str(out)),
+        job("figure_4_1.py", "--samples", "1", "--out", str(tmp_path / "never.png")),
     ])
     assert [r.status for r in runs] == ["ok", "failed"]
     assert runs[0].message == str(out) and out.stat().st_size > 0
@@ -32,7 +38,8 @@ def test_runner_reports_success_failure_and_what_was_written(tmp_path):
 
 def test_jobs_needing_scikit_learn_are_skipped_without_it(monkeypatch):
     monkeypatch.setattr(figures.importlib.util, "find_spec", lambda name: None)
-    (run,) = figures.regenerate(VALIDATION, jobs=[("figure_4_2.py", ("--dataset", "digits"), True)])
+    (run,) = figures.regenerate(VALIDATION, jobs=[job("figure_4_2.py", "--dataset", "digits",
+                                                      needs_sklearn=True)])
     assert run.status == "skipped" and "scikit-learn" in run.message
 
 
@@ -44,7 +51,7 @@ def test_missing_scripts_are_a_clear_error(tmp_path):
 
 def test_validate_figures_option_runs_the_jobs(tmp_path, monkeypatch, capsys):
     out = tmp_path / "f41.png"
-    monkeypatch.setattr(figures, "JOBS", (("figure_4_1.py", ("--samples", "200", "--out", str(out)), False),))
+    monkeypatch.setattr(figures, "FIGURES", (job("figure_4_1.py", "--samples", "200", "--out", str(out)),))
     monkeypatch.chdir(VALIDATION.parent)
     code = cli.main(["validate", "--statement", "Lemma 4.18", "--samples", "20000", "--figures", "--quiet"])
     assert code == 0 and out.is_file()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 
+from expectations.figures import FIGURES
 from expectations.statements.errata import ERRATA
 from expectations.statements.validate import (
     IDENTITY_TOLERANCE,
@@ -18,25 +19,6 @@ from expectations.statements.validate import (
     row_cells,
     sampler_summary,
     summary,
-)
-
-#: Figures the project's scripts write, with what they show.
-FIGURES = (
-    ("figure_4_1.png", "Figure 4.1: angle between Gaussian vectors (Lemma 4.3) over sampled angles"),
-    ("figure_4_2_digits.png", "Figure 4.2: angles of the digits data set with the fitted n"),
-    ("figure_4_2_breast_cancer.png", "Figure 4.2: angles of the breast-cancer data set with the fitted n"),
-    ("figure_4_2_wine.png", "Figure 4.2: angles of the wine data set with the fitted n"),
-    ("figure_5_1_pima.png", "Figure 5.1: estimated vs true optimal learning rates (the thesis's Pima data)"),
-    ("figure_5_1_synthetic.png", "Figure 5.1: estimated vs true optimal learning rates (synthetic data)"),
-    ("figure_5_1_diabetes_standardize.png",
-     "Figure 5.1: estimated vs true optimal learning rates (scikit-learn's diabetes regression, "
-     "target standardised)"),
-    ("figure_5_2_pima.png", "Figure 5.2: loss over five steps at multiples of the optimal rate (Pima data)"),
-    ("thesis_error_by_data.png", "Why the thesis's learning-rate error depends on the data (by data set, "
-     "target-shift dose response)"),
-    ("approximation_error.png", "Relative error of Lemmas 4.19, 4.20 and Corollary 4.22 against size"),
-    ("theorem_error.png", "Relative error of Theorems 4.13 and 4.24 by depth, width and data size"),
-    ("benchmark_scaling.png", "How the cost of the kernels grows with width, depth and data size"),
 )
 
 
@@ -81,8 +63,7 @@ def render(rows: list[Row], report_path: str, figures_dir: str | None = None, co
         "|---|---|---|",
         *(f"| {_cell(s)} | {_cell(p)} | {_cell(c)} |" for s, p, c in ERRATA),
     ]
-    existing = [(name, caption) for name, caption in FIGURES
-                if os.path.exists(os.path.join(figures_dir, name))]
+    existing = [(f.png, f.caption) for f in FIGURES if os.path.exists(os.path.join(figures_dir, f.png))]
     if existing:
         lines += ["", "## Figures", ""]
         base = os.path.dirname(os.path.abspath(report_path))
