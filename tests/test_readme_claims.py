@@ -59,8 +59,8 @@ Elsewhere in the README (not claims about the thesis)
 Known wrong at the README's rounding (expected failures, ``strict``: when the README is
 corrected the test passes and its ``xfail`` must go; see :data:`README_ROUNDING`).
 
-Cost: about 10 s on an idle 2-core machine, most of it the networks of width 256 and the
-6,400 networks of width 64 (marked "expensive" below).
+Cost: about 25 s on 2 cores at load 6 (about 10 s idle), most of it the 800 networks of width
+256 and the 6,400 networks of width 64 (marked "expensive" below).
 """
 
 from __future__ import annotations
@@ -357,7 +357,8 @@ def test_refined_theorem_4_24_at_the_readme_settings(fixed_gradient_samples, wid
 
 @pytest.mark.parametrize("width, n_networks, seed", [(64, RESOLVING_NETWORKS, 1), (256, README_NETWORKS, 0)])
 def test_refined_theorem_4_24_claim_is_resolved(fixed_gradient_samples, width, n_networks, seed):
-    """Width 64 on an independent larger sample, where the error doubled (-8 %) is rejected;
+    """Expensive (the width-64 sample, about 2 s idle).  Width 64 on an independent larger
+    sample, where the error doubled (-8 %) is rejected;
     width 256 at the README's settings, where the error moved by 5 % either way is rejected."""
     stated, _ = refined_claims()[width]
     err, se = error(fixed_gradient_samples([8, width, width, 1], n_networks, seed),
