@@ -19,19 +19,20 @@ What `expectations validate` shows
 
 What the thesis gets right
   * "114 cases ... 58 ... 6 ... 18 ... 13 ... 19" -> tests/test_readme_counts.py.
-  * Lemma 4.17: "113 ± 11 instead of 0 in the registry's MSE case" -> here (the registry's
+  * Lemma 4.17: "114 ± 11 instead of 0 in the registry's MSE case at 8-16-1" -> here (the registry's
     first MSE case, [8, 16, 1], s = 32, 400 networks, seed 0).
   * Lemma 4.20: "error 1/(2q)" -> here (leading order) and tests/test_closed_forms.py.
-  * Corollary 4.22: "1.5-3.3 % at width 32" -> here (exact, and Monte Carlo at the high end).
-  * Theorem 4.13: "within a few per cent at widths >= 64" -> here ("a few" read as <= 5 %,
-    fixed output gradients as the thesis assumes; one hidden layer of 64 is a counterexample,
-    an expected failure here).
-  * Lemma 4.19 off orthogonality: "-4 % at pairwise cosine 0.01, -65 % at 0.3" -> here (exact
+  * Corollary 4.22: "1.6-3.3 % at width 32" -> here (exact, and Monte Carlo at the high end).
+  * Theorem 4.13: "within a few per cent at widths >= 64 with two or more hidden layers" -> here
+    ("a few" read as <= 5 %, fixed output gradients as the thesis assumes; with one hidden
+    layer of 64 it is -12.6 % ± 0.5 %, docs/theorem-error.md).
+  * Lemma 4.19 off orthogonality: "-4 % at pairwise cosine 0.01, -65 % at 0.3, with u and v at
+    1 rad" -> here (exact
     by quadrature, and Monte Carlo).
   * Theorem 4.24: "rank one: a_k^2 ||sum_l |x^l| g^l||^2" -> here (exact, no number).
   * Pima: "2.7 times", "1.7-8.4", "6.7 ± 2.0", "10.8", "3.7e4", "2.3" (and "20 networks of
     8-64-64-1") -> tests/test_readme_learning_rate_claims.py.
-  * Refined Theorem 4.24: "-4 % ± 2 % at width 64 and +0.3 % ± 0.8 % at width 256" -> here
+  * Refined Theorem 4.24: "-3.5 % ± 1.5 % at width 64 and +0.3 % ± 0.8 % at width 256" -> here
     (at the README's settings, and resolved with more networks); "0.98", "1.71" ->
     tests/test_readme_learning_rate_claims.py.
   * Analytic learning rate: "0.92 ± 0.05", "0.95 ± 0.05", "2.71 ± 0.14" ->
@@ -43,7 +44,7 @@ What the thesis gets right
 How wrong the approximations are
   * "17.8 % at q = 3, 1.6 % at q = 32" -> here (exact).
   * "already 4 % low at a pairwise cosine of 0.01" -> here (exact and Monte Carlo).
-  * "11-30 % low at width 4 and 1.5-3.3 % low at width 32" -> here (exact; Monte Carlo at the
+  * "12-30 % low at width 4 and 1.6-3.3 % low at width 32" -> here (exact; Monte Carlo at the
     cells that are cheap to sample).
 
 Elsewhere in the README (not claims about the thesis)
@@ -55,9 +56,6 @@ Elsewhere in the README (not claims about the thesis)
   * wall times ("about a minute", "under 10 s", "about four minutes", "~6 min") -> none (no
     wall-clock asserts in tests).
   * exit codes 1, 2, 130; "--samples ... at least 2" -> tests/test_cli.py.
-
-Known wrong at the README's rounding (expected failures, ``strict``: when the README is
-corrected the test passes and its ``xfail`` must go; see :data:`README_ROUNDING`).
 
 Cost: about 25 s on 2 cores at load 6 (about 10 s idle), most of it the 800 networks of width
 256 and the 6,400 networks of width 64 (marked "expensive" below).
@@ -83,28 +81,6 @@ from expectations.network.theorems import theorem_4_13_subsampled, theorem_4_24,
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = " ".join((ROOT / "README.md").read_text().split())  # whitespace-normalised README
 Z = 5.0  # the package's agreement threshold, |z| < 5
-
-#: README numbers that are wrong at their own rounding (value measured here in the reason).
-README_ROUNDING = {
-    "corollary 4.22 width 4 low": "README '11-30 % low at width 4': the smallest error is -11.64 % "
-                                  "exactly (cell (2, 3); Monte Carlo -11.44 % ± 0.64 %), which "
-                                  "rounds to 12",
-    "corollary 4.22 width 32 low": "README '1.5-3.3 % ... at width 32': the smallest error is "
-                                   "-1.5501 % exactly (cell (2, 3)), which rounds to 1.6",
-    "refined 64": "README '-4 % ± 2 % at width 64': the README's settings (800 networks, seed 0) "
-                  "give -3.47 % ± 1.49 %, i.e. -3 % ± 1 % at that rounding (-3.5 % ± 1.5 % in "
-                  "docs/theorem-error.md, rounded twice)",
-    "lemma 4.17": "README '113 ± 11 instead of 0 in the registry's MSE case': the registry's run "
-                  "(tests/pins/validate_default_seed0.json) gives 113.51 ± 11.16, which rounds to 114",
-    "theorem 4.13 one hidden layer": "README 'within a few per cent at widths >= 64': with one "
-                                     "hidden layer of 64 ([8, 64, 1]) Theorem 4.13 is "
-                                     "-12.6 % ± 0.5 % (docs/theorem-error.md, depth = 2)",
-}
-
-
-def wrong(key: str):
-    return pytest.mark.xfail(strict=True, reason=README_ROUNDING[key])
-
 
 def claim(pattern: str) -> tuple[str, ...]:
     """The groups of the README's sentence matching ``pattern`` (whitespace-normalised)."""
@@ -173,6 +149,8 @@ def lemma_4_19_claims() -> list[tuple[str, float]]:
                                  r"([\d.]+), (-[\d.]+) % at ([\d.]+)\)")
     low, c_low = claim(r"Lemma 4\.19's orthogonal formula is already ([\d.]+) % low at a pairwise "
                        r"cosine of ([\d.]+) between x, y, z")
+    (angle,) = claim(r"at ([\d.]+)\), with u and v at ([\d.]+) rad;")[1:]
+    assert float(angle) == 1.0 == float(claim(r"between x, y, z \(u and v at ([\d.]+) rad\)")[0])
     return [(at_a, float(c_a)), (at_b, float(c_b)), ("-" + low, float(c_low))]
 
 
@@ -242,12 +220,8 @@ def corollary_4_22_claims() -> dict[tuple[str, int], tuple[str, str]]:
 
 
 @pytest.mark.parametrize("where, width, end", [
-    pytest.param("section", 4, "low", marks=wrong("corollary 4.22 width 4 low")),
-    ("section", 4, "high"),
-    pytest.param("section", 32, "low", marks=wrong("corollary 4.22 width 32 low")),
-    ("section", 32, "high"),
-    pytest.param("summary", 32, "low", marks=wrong("corollary 4.22 width 32 low")),
-    ("summary", 32, "high"),
+    ("section", 4, "low"), ("section", 4, "high"), ("section", 32, "low"), ("section", 32, "high"),
+    ("summary", 32, "low"), ("summary", 32, "high"),
 ])
 def test_corollary_4_22_range_exact(where, width, end):
     """The range of -error over the cells (2, 2), (2, 3), (3, 4) of docs/approximation-error.md."""
@@ -312,14 +286,14 @@ README_NETWORKS, RESOLVING_NETWORKS = 800, 6400
 
 
 def theorem_4_13_min_width() -> int:
-    (width,) = claim(r"Theorem 4\.13 \(within a few per cent at widths >= (\d+)\)")
+    (width,) = claim(r"Theorem 4\.13 \(within a few per cent at widths >= (\d+) with two or more "
+                     r"hidden layers\)")
     return int(width)
 
 
 @pytest.mark.parametrize("depth, n_networks, seed", [
     (3, RESOLVING_NETWORKS, 1),
     (5, README_NETWORKS, 0),
-    pytest.param(2, README_NETWORKS, 0, marks=wrong("theorem 4.13 one hidden layer")),
 ])
 def test_theorem_4_13_within_a_few_per_cent_at_width_64(fixed_gradient_samples, depth, n_networks, seed):
     m = theorem_4_13_min_width()
@@ -344,7 +318,7 @@ def refined_claims() -> dict[int, tuple[str, str]]:
     return {int(wa): (a, sa), int(wb): (b, sb)}
 
 
-@pytest.mark.parametrize("width", [pytest.param(64, marks=wrong("refined 64")), 256])
+@pytest.mark.parametrize("width", [64, 256])
 def test_refined_theorem_4_24_at_the_readme_settings(fixed_gradient_samples, width):
     """Regression pin: the README's number and its SE are those of the seeded run behind
     docs/theorem-error.md (800 networks, seed 0), at the README's rounding."""
@@ -398,7 +372,7 @@ def lemma_4_17_mse_case():
 
 
 def lemma_4_17_claim() -> tuple[str, str]:
-    return claim(r"\((\d+) ± (\d+) instead of 0 in the registry's MSE case\)")
+    return claim(r"\((\d+) ± (\d+) instead of 0 in the registry's MSE case at 8-16-1\)")
 
 
 def test_lemma_4_17_first_sum_in_the_registry_mse_case(lemma_4_17_mse_case):
@@ -409,7 +383,6 @@ def test_lemma_4_17_first_sum_in_the_registry_mse_case(lemma_4_17_mse_case):
     assert not consistent(est.mean, est.stderr, "0")
 
 
-@wrong("lemma 4.17")
 def test_lemma_4_17_is_the_registry_run_at_the_readme_rounding(lemma_4_17_mse_case):
     """Regression pin: the README's mean and SE are the seeded registry run's, rounded."""
     mean, stderr = lemma_4_17_claim()
