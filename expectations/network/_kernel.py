@@ -36,6 +36,7 @@ from numba import njit
 _JIT = dict(cache=True, nogil=True)
 
 
+# A justified copy of lemmas/_kernels.py's helpers (Numba's cache rule; see the module docstring).
 @njit(**_JIT)
 def _dot(a, b):
     """a . b in a fixed summation order (no BLAS, whose threading could reorder sums)."""

@@ -2,12 +2,20 @@
 
 Rows are samples: ``outputs`` and ``targets`` are (s, d_n) arrays.  The thesis
 (Section 4.2) averages per-sample losses over the data set; the one-step
-derivatives need each sample's gradient and Hessian in the output.
+derivatives need each sample's gradient and Hessian in the output.  The
+gradients and Hessians are the network kernel's (:mod:`expectations.network._kernel`),
+which the Monte Carlo over initializations applies to every network.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from expectations.network import _kernel
+
+
+def _rows(a) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=float)
 
 
 class Loss:
@@ -41,11 +49,10 @@ class MeanSquaredError(Loss):
         return np.sum((outputs - targets) ** 2, axis=-1) / outputs.shape[-1]
 
     def gradient(self, outputs, targets):
-        return 2.0 * (outputs - targets) / outputs.shape[-1]
+        return _kernel.mse_gradient(_rows(outputs), _rows(targets))
 
     def hessian(self, outputs, targets):
-        s, d = outputs.shape
-        return np.broadcast_to(2.0 / d * np.eye(d), (s, d, d)).copy()
+        return _kernel.mse_hessian(_rows(outputs))
 
 
 class SoftmaxCrossEntropy(Loss):
@@ -65,13 +72,10 @@ class SoftmaxCrossEntropy(Loss):
         return -np.sum(targets * self._log_softmax(outputs), axis=-1)
 
     def gradient(self, outputs, targets):
-        p = np.exp(self._log_softmax(outputs))
-        return targets.sum(axis=-1, keepdims=True) * p - targets
+        return _kernel.cross_entropy_gradient(_rows(outputs), _rows(targets))
 
     def hessian(self, outputs, targets):
-        p = np.exp(self._log_softmax(outputs))
-        t = targets.sum(axis=-1)[:, None, None]
-        return t * (p[:, :, None] * np.eye(p.shape[-1]) - p[:, :, None] * p[:, None, :])
+        return _kernel.cross_entropy_hessian(_rows(outputs), _rows(targets))
 
 
 LOSSES = {"mse": MeanSquaredError, "cross-entropy": SoftmaxCrossEntropy}

@@ -19,15 +19,10 @@ import numpy as np
 from expectations import _checks
 from expectations.montecarlo.estimate import Estimate, SampleMoments
 from expectations.montecarlo.sampling import Tolerance, run_chunked, run_to_tolerance
+from expectations.network import _kernel
 from expectations.network._kernel import NETWORK_COLUMNS, network_derivatives
 from expectations.network.losses import Loss, MeanSquaredError, SoftmaxCrossEntropy, get_loss
-from expectations.network.theorems import (
-    arccos_gram,
-    layer_coefficients_4_13,
-    refined_coefficients,
-    relu_gram,
-    theorem_4_24_coefficients,
-)
+from expectations.network.theorems import theorem_terms
 
 #: Networks per chunk (fixed, so results do not depend on the thread count).
 NETWORKS_PER_CHUNK = 4
@@ -65,9 +60,9 @@ class InitializationSample:
 
 def _loss_code(loss: Loss) -> int:
     if isinstance(loss, MeanSquaredError):
-        return 0
+        return _kernel.MSE
     if isinstance(loss, SoftmaxCrossEntropy):
-        return 1
+        return _kernel.CROSS_ENTROPY
     raise ValueError(f"Monte Carlo over initializations supports mse and cross-entropy, not {loss.name}")
 
 
@@ -96,7 +91,7 @@ def sample_initializations(widths, inputs, targets=None, loss: str | Loss = "mse
         if fixed.shape != (s, d[-1], d[-1]):
             raise ValueError(f"hessians must have shape (s, d_n, d_n) = ({s}, {d[-1]}, {d[-1]}), "
                              f"got {fixed.shape}")
-        code, name = 2, "output_gradients"
+        code, name = _kernel.FIXED, "output_gradients"
     else:
         if targets is None:
             raise ValueError("targets are required unless output_gradients and hessians are given")
@@ -106,11 +101,8 @@ def sample_initializations(widths, inputs, targets=None, loss: str | Loss = "mse
         fixed = np.zeros((1, 1, 1))
     if y.shape != (s, d[-1]):
         raise ValueError(f"{name} must have shape (s, d_n) = ({s}, {d[-1]}), got {y.shape}")
-    c = layer_coefficients_4_13(d)
-    phi, psi = theorem_4_24_coefficients(d)
     args = (d, np.ascontiguousarray(x), np.ascontiguousarray(y), code, np.ascontiguousarray(fixed),
-            arccos_gram(x), relu_gram(x), float(c.sum()), float(c[0]), phi, psi,
-            np.array(refined_coefficients(d)))
+            *theorem_terms(d, x))
     if tolerance is None:
         moments = run_chunked(network_derivatives, args, n_networks, seed, executor,
                               chunk_size=NETWORKS_PER_CHUNK)

@@ -4,17 +4,27 @@ Both keep the output gradients dL^k (and Hessians H^k) of the network in their
 formulas; here they are arguments, evaluated wherever the caller chooses
 (Chapter 5 uses the initial network).  The sums have n s^2 and n^2 s^3 terms;
 they factorise, so :func:`theorem_4_13` and :func:`theorem_4_24` evaluate them
-exactly in O(n s^2 + s^2 d_0) and O(n^2 + s d_n^2).  The thesis's uniform
+exactly in O(n s^2 + s^2 d_0) and O(n^2 + s d_n^2).  The evaluations are the
+network kernel's (:mod:`expectations.network._kernel`), which the Monte Carlo over
+initializations applies to every network; :func:`theorem_terms` gives it the
+data's Gram matrices and the width coefficients.  The thesis's uniform
 index subsampling (Chapter 5) is :func:`theorem_4_13_subsampled` and
 :func:`theorem_4_24_subsampled`, with standard errors.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from expectations import _checks
 from expectations.montecarlo.estimate import Estimate, SampleMoments
+from expectations.network import _kernel
+
+
+def _contiguous(a) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=float)
 
 
 def _data(widths, inputs, output_gradients):
@@ -62,13 +72,10 @@ def theorem_4_13(widths, inputs, output_gradients, exact_first_layer: bool = Fal
     not random (W_{0,1} is the identity), instead of its "expectation" K_kl.
     """
     d, x, g = _data(widths, inputs, output_gradients)
-    s = x.shape[0]
     c = layer_coefficients_4_13(d.astype(int))
-    gram = g @ g.T
-    total = c.sum() * np.sum(gram * arccos_gram(x))
-    if exact_first_layer:
-        total += c[0] * (np.sum(gram * relu_gram(x)) - np.sum(gram * arccos_gram(x)))
-    return float(-total / s**2)
+    printed, exact = _kernel.theorem_4_13(_contiguous(g), _contiguous(arccos_gram(x)),
+                                          _contiguous(relu_gram(x)), float(c.sum()), float(c[0]))
+    return float(exact if exact_first_layer else printed)
 
 
 def phi_psi(widths, c: int, d: int) -> tuple[float, float]:
@@ -116,14 +123,12 @@ def theorem_4_24(widths, inputs, output_gradients, hessians, printed_reading: bo
         raise ValueError(f"hessians must have shape (s, d_n, d_n), got {h.shape}")
     phi, psi = theorem_4_24_coefficients(d.astype(int))
     a = np.linalg.norm(x, axis=1)
+    if not printed_reading:
+        return float(_kernel.theorem_4_24(_contiguous(g), _contiguous(h), a, phi, psi))
     u = a @ g
     traces = np.trace(h, axis1=1, axis2=2)
-    if printed_reading:
-        first = a.sum() * np.einsum("k,p,kpq,kq->", a**2, u, h, g)
-        second = (a**2).sum() * np.sum(a * traces * (g @ u))
-    else:
-        first = np.einsum("k,p,kpq,q->", a**2, u, h, u)
-        second = np.sum(a**2 * traces) * (u @ u)
+    first = a.sum() * np.einsum("k,p,kpq,kq->", a**2, u, h, g)
+    second = (a**2).sum() * np.sum(a * traces * (g @ u))
     return float((phi * first + psi * second) / (np.pi**2 * s**3))
 
 
@@ -155,20 +160,33 @@ def theorem_4_24_refined(widths, inputs, output_gradients, hessians) -> float:
     s = x.shape[0]
     if h.shape != (s, g.shape[1], g.shape[1]):
         raise ValueError(f"hessians must have shape (s, d_n, d_n), got {h.shape}")
-    coef = refined_coefficients(d.astype(int))
-    v_k, v_r = arccos_gram(x) @ g, relu_gram(x) @ g
-    traces = np.trace(h, axis1=1, axis2=2)
+    coef = np.array(refined_coefficients(d.astype(int)))
+    return float(_kernel.theorem_4_24_refined(_contiguous(g), _contiguous(h), _contiguous(arccos_gram(x)),
+                                              _contiguous(relu_gram(x)), coef))
 
-    def quad(a, b):
-        return np.einsum("kp,kpq,kq->", a, h, b)
 
-    def trace(a, b):
-        return np.sum(traces * np.sum(a * b, axis=1))
+class TheoremTerms(NamedTuple):
+    """What Theorems 4.13, 4.24 and the refined 4.24 need besides the output gradients and
+    Hessians, in the order of the network kernel's arguments (``network_fields(..., *terms)``)."""
 
-    pairs = ((v_k, v_k), (v_r, v_k), (v_r, v_r))
-    total = sum(c * quad(a, b) for c, (a, b) in zip(coef[:3], pairs))
-    total += sum(c * trace(a, b) for c, (a, b) in zip(coef[3:], pairs))
-    return float(total / s**3)
+    arccos_gram: np.ndarray  # K of Theorem 4.13
+    relu_gram: np.ndarray  # the exact layer-1 alpha
+    c_sum: float  # sum_i c_i (Theorem 4.13)
+    c_first: float  # c_1
+    phi_sum: float  # Theorem 4.24's Phi and Psi (theorem_4_24_coefficients)
+    psi_sum: float
+    refined: np.ndarray  # the six refined_coefficients
+
+
+def theorem_terms(widths, inputs) -> TheoremTerms:
+    """The data's Gram matrices and the width coefficients of the theorems, for evaluating them on
+    many networks at once (:func:`expectations.network.over_initializations.sample_initializations`)."""
+    d = _checks.widths("widths", widths)
+    x = _checks.finite_array("inputs", inputs, ndim=2)
+    c = layer_coefficients_4_13(d)
+    phi, psi = theorem_4_24_coefficients(d)
+    return TheoremTerms(_contiguous(arccos_gram(x)), _contiguous(relu_gram(x)), float(c.sum()), float(c[0]),
+                        phi, psi, np.array(refined_coefficients(d)))
 
 
 def _estimate(terms: np.ndarray, scale: float, seed) -> Estimate:
