@@ -126,19 +126,25 @@ class OneStepProblem:
         value = self.loss.value(outputs, self.targets).mean()
         return Derivatives(float(value), float(first), float(second))
 
-    def optimal_learning_rate(self, lambda_max: float | None = None, n_grid: int = 256,
+    def optimal_learning_rate(self, lambda_max: float | None = None, n_grid: int = 16,
                               max_doublings: int = 40, xtol: float = 1e-10) -> Optimum:
         """The true optimal learning rate: the global minimiser of L_M over (0, lambda_max].
 
-        Method: L_M is evaluated on ``n_grid`` equally spaced points of
-        (0, lambda_max]; while the best point is the last one, lambda_max is
-        doubled (at most ``max_doublings`` times).  The best grid point's
-        neighbours bracket the minimum, which bounded Brent search then
-        locates to ``xtol * lambda_max``.  A minimum narrower than the grid
-        spacing can be missed; the tests compare with grids 100 times finer.
+        Method: L_M is evaluated at ``n_grid + 1`` equally spaced points of
+        [0, lambda_max] (L_M(0) from the initial forward pass); while the best point
+        is the last one, lambda_max is doubled (at most ``max_doublings`` times).
+        The best grid point's neighbours bracket the minimum, which bounded Brent
+        search then locates to ``xtol * lambda_max``.  A minimum narrower than the
+        grid spacing can be missed: the tests compare with grids 400 times finer,
+        and with ``n_grid=256`` (the former default, about 10 times the evaluations)
+        on networks of the figures' data sets, where the optima agree to 1e-7
+        relative (L_M is flat to rounding in the last digits; in a check of 150
+        networks up to width 128 even ``n_grid=2`` found the same optima).
         Default lambda_max: 4 times the Newton estimate when L_M''(0) > 0,
         otherwise 4 L_M(0) / |L_M'(0)|.
         """
+        if isinstance(n_grid, bool) or not isinstance(n_grid, (int, np.integer)) or n_grid < 1:
+            raise ValueError(f"n_grid must be a positive integer, got {n_grid!r}")
         if lambda_max is None:
             d = self.derivatives()
             if d.first == 0:
@@ -149,9 +155,10 @@ class OneStepProblem:
             if not lambda_max > 0:
                 raise ValueError(f"lambda_max must be positive, got {lambda_max}")
             auto = False
+        loss_at_zero = float(self.loss.value(self.activations[-1], self.targets).mean())  # = loss_at(0)
         for _ in range(max_doublings + 1):
             grid = np.linspace(0, lambda_max, n_grid + 1)
-            values = np.array([self.loss_at(lam) for lam in grid])
+            values = np.array([loss_at_zero] + [self.loss_at(lam) for lam in grid[1:]])
             best = int(np.argmin(values))
             if best < n_grid or not auto:
                 break
