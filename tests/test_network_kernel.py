@@ -14,7 +14,7 @@ import pytest
 from expectations.network import _kernel, decomposition
 from expectations.network import theorems as th
 from expectations.network.crelu import CReLUNetwork
-from expectations.network.losses import Loss
+from expectations.network.losses import Loss, MeanSquaredError, SoftmaxCrossEntropy
 from expectations.network.one_step import OneStepProblem
 from expectations.network.over_initializations import InitializationSample
 
@@ -115,3 +115,14 @@ def test_a_field_off_by_one_percent_is_caught(cases):
             if expected[name] == 0:
                 continue  # Lemma 4.16's first sum at depth 1: the other cases perturb it
             assert _mismatches({**kernel, name: 1.01 * kernel[name]}, expected) == [name]
+
+
+@pytest.mark.parametrize("loss", [MeanSquaredError(), SoftmaxCrossEntropy()])
+def test_losses_check_the_shapes_the_kernel_functions_do_not(loss):
+    """The njit loss functions index without bounds checks, so losses.py rejects what does not fit."""
+    with pytest.raises(ValueError, match="targets must have the outputs' shape"):
+        loss.gradient(np.zeros((3, 2)), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="outputs must be an"):
+        loss.hessian(np.zeros(3), np.zeros(3))
+    np.testing.assert_array_equal(loss.gradient(np.zeros((2, 2), np.float32), np.eye(2, dtype=int)),
+                                  loss.gradient(np.zeros((2, 2)), np.eye(2)))

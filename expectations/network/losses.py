@@ -14,8 +14,17 @@ import numpy as np
 from expectations.network import _kernel
 
 
-def _rows(a) -> np.ndarray:
-    return np.ascontiguousarray(a, dtype=float)
+def _rows(outputs, targets=None):
+    """Contiguous float (s, d_n) arrays for the kernel's loss functions, which do not check bounds."""
+    outputs = np.ascontiguousarray(outputs, dtype=float)
+    if outputs.ndim != 2:
+        raise ValueError(f"outputs must be an (s, d_n) array, got shape {outputs.shape}")
+    if targets is None:
+        return outputs
+    targets = np.ascontiguousarray(targets, dtype=float)
+    if targets.shape != outputs.shape:
+        raise ValueError(f"targets must have the outputs' shape {outputs.shape}, got {targets.shape}")
+    return outputs, targets
 
 
 class Loss:
@@ -49,7 +58,7 @@ class MeanSquaredError(Loss):
         return np.sum((outputs - targets) ** 2, axis=-1) / outputs.shape[-1]
 
     def gradient(self, outputs, targets):
-        return _kernel.mse_gradient(_rows(outputs), _rows(targets))
+        return _kernel.mse_gradient(*_rows(outputs, targets))
 
     def hessian(self, outputs, targets):
         return _kernel.mse_hessian(_rows(outputs))
@@ -72,10 +81,10 @@ class SoftmaxCrossEntropy(Loss):
         return -np.sum(targets * self._log_softmax(outputs), axis=-1)
 
     def gradient(self, outputs, targets):
-        return _kernel.cross_entropy_gradient(_rows(outputs), _rows(targets))
+        return _kernel.cross_entropy_gradient(*_rows(outputs, targets))
 
     def hessian(self, outputs, targets):
-        return _kernel.cross_entropy_hessian(_rows(outputs), _rows(targets))
+        return _kernel.cross_entropy_hessian(*_rows(outputs, targets))
 
 
 LOSSES = {"mse": MeanSquaredError, "cross-entropy": SoftmaxCrossEntropy}
