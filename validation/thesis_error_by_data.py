@@ -142,15 +142,21 @@ def main(argv=None) -> int:
     except (ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    raw, raw_dose = [], []
-    for spec, data in sets.items():
-        progress(f"{spec} ({time.perf_counter() - start:.0f} s)")
-        raw.append(cell(spec, data, args.width, args.depth, args.networks, args.seed))
-    for spec, data in dose_sets.items():
-        for c in shifts:
-            progress(f"{spec}, target centred + {c:g} SD ({time.perf_counter() - start:.0f} s)")
-            row = cell(f"{spec}+{c:g}", shifted(data, c), args.width, args.depth, args.networks, args.seed)
-            raw_dose.append({**row, "base": spec, "shift": c})
+    done: dict[bytes, dict] = {}
+
+    def once(label: str, data: Dataset) -> dict:
+        """The cell of ``data``, computed once per distinct data set: Pima's centred target is both a
+        by-data row and the dose response at c = 0 (same inputs, targets, networks and seeds)."""
+        key = repr((data.inputs.shape, data.targets.shape)).encode() + data.inputs.tobytes() \
+            + data.targets.tobytes()
+        if key not in done:
+            progress(f"{label} ({time.perf_counter() - start:.0f} s)")
+            done[key] = cell(label, data, args.width, args.depth, args.networks, args.seed)
+        return {**done[key], "data": label}
+
+    raw = [once(spec, data) for spec, data in sets.items()]
+    raw_dose = [{**once(f"{spec}+{c:g}", shifted(data, c)), "base": spec, "shift": c}
+                for spec, data in dose_sets.items() for c in shifts]
     rows = [{**r, **summarise(r)} for r in raw]
     dose = [{**r, **summarise(r)} for r in raw_dose]
     architecture = "d_0-" + "-".join([str(args.width)] * args.depth) + "-1"
