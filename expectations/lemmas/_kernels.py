@@ -19,6 +19,10 @@ from numba import njit
 
 _JIT = dict(cache=True, nogil=True)
 
+# _dot, _matvec, _chain_offsets, _fill_chain and _fill_layers stand again in network/_kernel.py on
+# purpose: Numba's cache does not see a helper change in another module (a kernel and its helpers
+# live in one module).
+
 
 @njit(**_JIT)
 def _dot(a, b):
@@ -182,39 +186,45 @@ def angle_below(gen, n, dim, theta0):
 
 
 @njit(**_JIT)
+def _chain_workspace(dims):
+    """Offsets and buffer of a chain of ``dims``, and three scratch vectors of its widest width."""
+    offsets = _chain_offsets(dims)
+    width = dims.max()
+    return offsets, np.empty(offsets[-1]), np.empty(width), np.empty(width), np.empty(width)
+
+
+@njit(**_JIT)
+def _draw_images(gen, sigmas, dims, offsets, buf, x, y, a, b, tmp, transpose):
+    """Draw the chain B = A_L ... A_1 into ``buf``; a, b = B x, B y (B^T x, B^T y when ``transpose``)."""
+    _fill_chain(gen, sigmas, offsets, buf)
+    last = dims.size - 1
+    if transpose:
+        _backward_to(buf, offsets, dims, 1, last, x, a, tmp)
+        _backward_to(buf, offsets, dims, 1, last, y, b, tmp)
+    else:
+        _forward_to(buf, offsets, dims, 1, last, x, a, tmp)
+        _forward_to(buf, offsets, dims, 1, last, y, b, tmp)
+
+
+@njit(**_JIT)
 def chain_bilinear(gen, n, dims, sigmas, x, y, transpose):
     """Lemmas 4.7-4.10: x^T B^T B y, or x^T B B^T y when ``transpose``, B = A_L ... A_1."""
-    offsets = _chain_offsets(dims)
-    buf = np.empty(offsets[-1])
-    last = dims.size - 1
-    a, b, tmp = np.empty(dims.max()), np.empty(dims.max()), np.empty(dims.max())
+    offsets, buf, a, b, tmp = _chain_workspace(dims)
     out = np.empty((n, 1))
     for s in range(n):
-        _fill_chain(gen, sigmas, offsets, buf)
-        if transpose:
-            _backward_to(buf, offsets, dims, 1, last, x, a, tmp)
-            _backward_to(buf, offsets, dims, 1, last, y, b, tmp)
-            out[s, 0] = _dot_n(a, b, dims[0])
-        else:
-            _forward_to(buf, offsets, dims, 1, last, x, a, tmp)
-            _forward_to(buf, offsets, dims, 1, last, y, b, tmp)
-            out[s, 0] = _dot_n(a, b, dims[last])
+        _draw_images(gen, sigmas, dims, offsets, buf, x, y, a, b, tmp, transpose)
+        out[s, 0] = _dot_n(a, b, dims[0] if transpose else dims[-1])
     return out
 
 
 @njit(**_JIT)
 def relu_chain(gen, n, dims, sigmas, x, y):
     """Lemma 4.11 / Corollary 4.12: columns sum_k ReLU((Bx)_k (By)_k) and the k = 1 term alone."""
-    offsets = _chain_offsets(dims)
-    buf = np.empty(offsets[-1])
-    last = dims.size - 1
-    a, b, tmp = np.empty(dims.max()), np.empty(dims.max()), np.empty(dims.max())
+    offsets, buf, a, b, tmp = _chain_workspace(dims)
     out = np.empty((n, 2))
     for s in range(n):
-        _fill_chain(gen, sigmas, offsets, buf)
-        _forward_to(buf, offsets, dims, 1, last, x, a, tmp)
-        _forward_to(buf, offsets, dims, 1, last, y, b, tmp)
-        out[s, 0] = _relu_dot(a, b, dims[last])
+        _draw_images(gen, sigmas, dims, offsets, buf, x, y, a, b, tmp, False)
+        out[s, 0] = _relu_dot(a, b, dims[-1])
         out[s, 1] = max(a[0] * b[0], 0.0)
     return out
 
@@ -363,11 +373,18 @@ def _gaussian_images(gen, vectors, count, cols, rows, sigma, basis, coords):
 @njit(**_JIT)
 def _relu_product_mean(a, b, n, sigma):
     """E[sum_k ReLU((A a)_k (A b)_k)] over an m x n matrix A with N(0, sigma^2) entries, per row:
-    sigma^2 (g_ab (pi - theta) + sqrt(g_aa g_bb - g_ab^2)) / pi, theta the angle between a and b
+    sigma^2 (g_ab (pi - theta) + |a| |b| sin theta) / pi, theta the angle between a and b
     (Lemma 4.11's one-layer form, (A a, A b) a row at a time being N(0, sigma^2 Gram(a, b)))."""
-    gaa, gab, gbb = _dot_n(a, a, n), _dot_n(a, b, n), _dot_n(b, b, n)
-    cross = np.sqrt(max(gaa * gbb - gab * gab, 0.0))
-    return sigma * sigma * (gab * (np.pi - np.arctan2(cross, gab)) + cross) / np.pi
+    # Numba copy of relu_products.arccos_form(*angles.dot_cross(a, b)) (the cache rule keeps it here)
+    gaa, gab = _dot_n(a, a, n), _dot_n(a, b, n)
+    if gaa == 0.0:
+        return 0.0
+    perp = 0.0  # |b - (g_ab / g_aa) a|^2: |a| |b| sin theta without Lagrange's cancelling identity
+    for k in range(n):
+        r = b[k] - (gab / gaa) * a[k]
+        perp += r * r
+    cross = np.sqrt(gaa) * np.sqrt(perp)
+    return sigma * sigma * (np.arctan2(cross, -gab) * gab + cross) / np.pi
 
 
 @njit(**_JIT)

@@ -146,12 +146,10 @@ def _pair_chain(gen, dims, sigmas, gram0, layers):
 def _arccos_term(g00, g01, g11):
     """sqrt(g00 g11) ((pi - theta) cos theta + sin theta) / pi for the 2 x 2 Gram matrix
     (Lemma 4.11's one-layer expectation of ReLU(u v), per row and per unit variance)."""
-    norm = np.sqrt(g00 * g11)
-    if norm == 0.0:
-        return 0.0
+    # Numba copy of relu_products.arccos_form (the cache rule keeps it here).  Only the Gram matrix of
+    # the draw is known, so |u||v| sin theta comes from it: its own rounding limits sin theta as much
     cross = np.sqrt(max(g00 * g11 - g01 ** 2, 0.0))
-    theta = np.arctan2(cross, g01)
-    return (norm * ((np.pi - theta) * np.cos(theta) + np.sin(theta))) / np.pi
+    return (np.arctan2(cross, -g01) * g01 + cross) / np.pi
 
 
 @njit(**_JIT)

@@ -17,22 +17,32 @@ from expectations import _checks
 def angle_between(x, y) -> np.ndarray:
     """Angle in [0, pi] between ``x`` and ``y`` along the last axis.
 
-    Uses arctan2(sqrt(|x|^2 |y|^2 - (x.y)^2), x.y), which keeps full relative
-    precision near 0 and pi, unlike arccos of the normalised dot product.
+    Uses arctan2(|x| |y| sin theta, x.y) with both from :func:`dot_cross`, which
+    keeps full relative precision near 0 and pi, unlike arccos of the normalised
+    dot product.
     """
     x = _checks.finite_array("x", x)
     y = _checks.finite_array("y", y)
     if x.shape[-1:] != y.shape[-1:]:
         raise ValueError(f"x and y must have the same length, got shapes {x.shape} and {y.shape}")
-    xx = np.sum(x * x, axis=-1)
-    yy = np.sum(y * y, axis=-1)
-    if np.any(xx == 0) or np.any(yy == 0):
+    if np.any(np.sum(x * x, axis=-1) == 0) or np.any(np.sum(y * y, axis=-1) == 0):
         raise ValueError("x or y is the zero vector, so the angle is undefined")
+    dots, cross = dot_cross(x, y)
+    return np.arctan2(cross, dots)
+
+
+def dot_cross(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """(x.y, |x| |y| sin theta) along the last axis (broadcasting), unchecked; theta = arctan2 of them.
+
+    |x|^2|y|^2 - (x.y)^2 by Lagrange's identity would cancel badly near parallel
+    and antiparallel, so |x| |y| sin theta is |x| times the norm of the component
+    of y orthogonal to x; it is 0 where x is the zero vector.
+    """
+    xx = np.sum(x * x, axis=-1)
     xy = np.sum(x * y, axis=-1)
-    # |x|^2|y|^2 - (x.y)^2 by Lagrange's identity would cancel badly; use the
-    # norm of the component of y orthogonal to x instead.
-    perp = y - (xy / xx)[..., None] * x
-    return np.arctan2(np.sqrt(xx) * np.linalg.norm(perp, axis=-1), xy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        perp = y - (xy / xx)[..., None] * x
+    return xy, np.where(xx > 0, np.sqrt(xx) * np.linalg.norm(perp, axis=-1), 0.0)
 
 
 def _dimension(n) -> float:

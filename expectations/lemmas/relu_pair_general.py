@@ -40,6 +40,7 @@ from scipy import special
 
 from expectations import _checks
 from expectations.lemmas.angles import angle_between
+from expectations.lemmas.relu_products import arccos_form
 
 _SQRT2PI = np.sqrt(2 * np.pi)
 _RADIUS = 11.0  # r^5 exp(-r^2 / 2) < 1e-20 beyond it
@@ -89,7 +90,7 @@ def thesis_factor(rho) -> float:
 def kappa(c) -> np.ndarray:
     """E[(N N')^+] for standard normals with correlation c: (sqrt(1 - c^2) + c (pi - arccos c)) / pi."""
     c = np.clip(np.asarray(c, dtype=float), -1.0, 1.0)
-    return (np.sqrt(1 - c**2) + c * (np.pi - np.arccos(c))) / np.pi
+    return arccos_form(c, np.sqrt(1 - c**2))  # only the cosine is known here
 
 
 def abs_product_mean(t) -> np.ndarray:

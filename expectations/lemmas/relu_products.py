@@ -5,21 +5,31 @@ from __future__ import annotations
 import numpy as np
 
 from expectations import _checks
-from expectations.lemmas.angles import angle_between
+from expectations.lemmas.angles import angle_between, dot_cross
 from expectations.lemmas.hettinger import layer_sigmas
+
+
+def arccos_form(dots, cross) -> np.ndarray:
+    """((pi - theta) dots + cross) / pi, elementwise, from dots = |x||y| cos theta, cross = |x||y| sin theta.
+
+    With dots = x.y and cross >= 0 from :func:`~expectations.lemmas.angles.dot_cross` this is
+    |x| |y| ((pi - theta) cos theta + sin theta) / pi, the arc-cosine kernel E[ReLU(U V)] for
+    U = a.x, V = a.y with a standard normal (Lemma 4.11): the one NumPy copy, which
+    :func:`arccos_kernel`, the Gram matrix of Theorem 4.13 and kappa of Lemma 4.19 call.
+    pi - theta is arctan2(cross, -dots) itself, not pi minus the angle, so that near
+    theta = pi, where the kernel is |x||y| (pi - theta)^3 / (3 pi), no digits are lost to it.
+    """
+    return (np.arctan2(cross, -dots) * dots + cross) / np.pi
 
 
 def arccos_kernel(x, y) -> float:
     """|x| |y| ((pi - theta) cos theta + sin theta) / pi, theta the angle between x and y.
 
-    The arc-cosine form of Lemma 4.11 and Corollary 4.12: E[ReLU(U V)] for
-    U = a.x, V = a.y with a standard normal.
+    The arc-cosine form of Lemma 4.11 and Corollary 4.12 (:func:`arccos_form`).
     """
     x = _checks.nonzero_vector("x", x)
     y = _checks.nonzero_vector("y", y, len(x))
-    theta = float(angle_between(x, y))
-    return float(np.linalg.norm(x) * np.linalg.norm(y)
-                 * ((np.pi - theta) * np.cos(theta) + np.sin(theta)) / np.pi)
+    return float(arccos_form(*dot_cross(x, y)))
 
 
 def expected_relu_chain_sum(x, y, widths, sigmas=None) -> float:

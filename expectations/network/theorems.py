@@ -19,6 +19,8 @@ from typing import NamedTuple
 import numpy as np
 
 from expectations import _checks
+from expectations.lemmas.angles import dot_cross
+from expectations.lemmas.relu_products import arccos_form
 from expectations.montecarlo.estimate import Estimate, SampleMoments
 from expectations.network import _kernel
 
@@ -40,13 +42,18 @@ def _data(widths, inputs, output_gradients):
 
 
 def arccos_gram(inputs) -> np.ndarray:
-    """K_kl = |x^k||x^l| ((pi - theta_kl) cos theta_kl + sin theta_kl) / pi (Theorem 4.13)."""
+    """K_kl = |x^k||x^l| ((pi - theta_kl) cos theta_kl + sin theta_kl) / pi (Theorem 4.13).
+
+    Lemma 4.11's arc-cosine form (:func:`~expectations.lemmas.relu_products.arccos_form`) of
+    every pair of rows, a row of the upper triangle at a time (so K is exactly symmetric).
+    """
     x = np.asarray(inputs, dtype=float)
-    norms = np.linalg.norm(x, axis=1)
-    dots = x @ x.T
-    cross = np.sqrt(np.maximum(np.outer(norms**2, norms**2) - dots**2, 0.0))
-    theta = np.arctan2(cross, dots)
-    return ((np.pi - theta) * dots + cross) / np.pi  # |x^k||x^l| cos = dots, |x^k||x^l| sin = cross
+    s = x.shape[0]
+    gram = np.empty((s, s))
+    for k in range(s):
+        gram[k, k:] = arccos_form(*dot_cross(x[k], x[k:]))
+        gram[k + 1:, k] = gram[k, k + 1:]
+    return gram
 
 
 def relu_gram(inputs) -> np.ndarray:
@@ -206,11 +213,7 @@ def theorem_4_13_subsampled(widths, inputs, output_gradients, n_index_samples: i
     ks, ls = rng.integers(0, s, n_index_samples), rng.integers(0, s, n_index_samples)
     c = layer_coefficients_4_13(d.astype(int))
     xk, xl = x[ks], x[ls]
-    nk, nl = np.linalg.norm(xk, axis=1), np.linalg.norm(xl, axis=1)
-    dots = np.sum(xk * xl, axis=1)
-    theta = np.arctan2(np.sqrt(np.maximum((nk * nl) ** 2 - dots**2, 0)), dots)
-    kern = nk * nl * ((np.pi - theta) * np.cos(theta) + np.sin(theta)) / np.pi
-    terms = c[i] * np.sum(g[ks] * g[ls], axis=1) * kern
+    terms = c[i] * np.sum(g[ks] * g[ls], axis=1) * arccos_form(*dot_cross(xk, xl))
     return _estimate(terms, -n, seed)  # n s^2 samples-scale times the 1/s^2 prefactor
 
 
