@@ -14,6 +14,8 @@ index subsampling (Chapter 5) is :func:`theorem_4_13_subsampled` and
 
 from __future__ import annotations
 
+import functools
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -29,6 +31,39 @@ def _contiguous(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=float)
 
 
+#: Data sets whose Gram matrices are remembered (the last ones asked for), and their largest size s.
+_GRAMS_REMEMBERED, _GRAM_MAX_SAMPLES = 4, 4096
+
+
+def _per_data_set(gram):
+    """``gram(inputs)`` remembered for the last few data sets, keyed by their shape and bytes: the figures
+    and the learning-rate report evaluate the theorems at many networks of one data set, where the s x s
+    matrix costs far more than the sums.  Every call returns its own copy (same bits as computed)."""
+    memo: dict = {}
+    lock = threading.Lock()
+
+    @functools.wraps(gram)
+    def remembered(inputs) -> np.ndarray:
+        try:
+            x = np.ascontiguousarray(inputs, dtype=float)
+        except (TypeError, ValueError):
+            return gram(inputs)  # its own error message
+        if x.ndim != 2 or x.shape[0] > _GRAM_MAX_SAMPLES:
+            return gram(x)
+        key = (x.shape, x.tobytes())
+        with lock:
+            found = memo.get(key)
+        if found is None:
+            found = gram(x)
+            with lock:
+                memo[key] = found
+                while len(memo) > _GRAMS_REMEMBERED:
+                    memo.pop(next(iter(memo)))
+        return found.copy()
+
+    return remembered
+
+
 def _data(widths, inputs, output_gradients):
     d = _checks.widths("widths", widths).astype(float)
     x = _checks.finite_array("inputs", inputs, ndim=2)
@@ -41,6 +76,7 @@ def _data(widths, inputs, output_gradients):
     return d, x, g
 
 
+@_per_data_set
 def arccos_gram(inputs) -> np.ndarray:
     """K_kl = |x^k||x^l| ((pi - theta_kl) cos theta_kl + sin theta_kl) / pi (Theorem 4.13).
 
@@ -56,6 +92,7 @@ def arccos_gram(inputs) -> np.ndarray:
     return gram
 
 
+@_per_data_set
 def relu_gram(inputs) -> np.ndarray:
     """alpha_1kl = sum_m ReLU(x_m^k x_m^l): the exact (non-random) alpha of layer 1.
 
