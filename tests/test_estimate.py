@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from expectations.montecarlo.estimate import Estimate, SampleMoments
+from expectations.montecarlo.estimate import Estimate, SampleMoments, delta_ratio
 
 
 def test_merged_chunks_equal_one_batch():
@@ -58,3 +58,36 @@ def test_ratio_stderr_matches_the_spread_of_ratios_over_replicates():
 def test_ratio_with_zero_denominator():
     with pytest.raises(ZeroDivisionError):
         SampleMoments.from_samples(np.array([[1.0, 0.0], [2.0, 0.0]])).ratio(0, 1)
+
+
+def test_delta_ratio_of_independent_estimates_matches_the_spread_over_replicates():
+    """The one delta method for independent estimates (cov = 0) against 400 replicates, with a twin."""
+    rng = np.random.default_rng(8)
+    ratios, ses = [], []
+    for _ in range(400):
+        a, b = rng.normal(3.0, 2.0, 500), rng.normal(5.0, 6.0, 700)  # independent samples
+        est_a = SampleMoments.from_samples(a).estimate()
+        est_b = SampleMoments.from_samples(b).estimate()
+        r, se = delta_ratio(est_a.mean, est_b.mean, est_a.stderr**2, est_b.stderr**2)
+        ratios.append(r)
+        ses.append(se)
+    assert np.std(ratios, ddof=1) == pytest.approx(np.mean(ses), rel=0.15)
+    # twin: leaving out the denominator's error (b taken as exact) would be caught: 45 % too small
+    exact_b = 2.0 / np.sqrt(500) / 5.0
+    assert abs(np.std(ratios, ddof=1) / exact_b - 1) > 0.3
+
+
+def test_delta_ratio_forms_agree_and_keep_the_callers_arithmetic():
+    """An exact numerator (var_a None) takes |a| sd_b / b^2 in that order (Estimate.relative_error's
+    pinned bits); otherwise SampleMoments.ratio's (Var a + r^2 Var b - 2 r Cov) / (b^2 n)."""
+    r, se = delta_ratio(-2.0, 4.0, None, 0.09)
+    assert (r, se) == (-0.5, 2.0 * 0.3 / 16.0)
+    assert delta_ratio(-2.0, 4.0, 0.0, 0.09)[1] == pytest.approx(se, rel=1e-15)  # the general form
+    est = Estimate(4.0, 0.3, 10)
+    assert est.relative_error(-2.0) == (-1.5, se)
+    values = np.random.default_rng(2).normal(size=(50, 2)) + [1.0, 3.0]
+    moments = SampleMoments.from_samples(values)
+    c = moments.covariance
+    expected = math.sqrt((c[0, 0] + (moments.mean[0] / moments.mean[1]) ** 2 * c[1, 1]
+                          - 2 * moments.mean[0] / moments.mean[1] * c[0, 1]) / (moments.mean[1] ** 2 * 50))
+    assert moments.ratio(0, 1).stderr == pytest.approx(expected, rel=1e-14)

@@ -34,7 +34,7 @@ import time
 import numpy as np
 from _figures import data_variant, progress
 
-from expectations.montecarlo.estimate import SampleMoments
+from expectations.montecarlo.estimate import SampleMoments, delta_ratio
 from expectations.network.analytic import analytic_learning_rate, expected_refined_estimate
 from expectations.network.learning_rate import analyse_networks
 from expectations.spread import Spread
@@ -81,10 +81,9 @@ def summarise(row: dict) -> dict:
     true_mean, true_se = true.mean(), true.std(ddof=1) / math.sqrt(true.size)
     out = {"true_mean": true_mean, "true_stderr": true_se, "tolerance": target_tolerance(row["width"])}
     for name, value in (*row["analytic"].items(), ("expected_refined", e_mean)):
-        r = value / e_mean * rho.mean
-        own = e_se / e_mean if name != "expected_refined" else 0.0  # E[lambda] cancels for itself
-        out[name] = (r, abs(r) * math.hypot(own, rho.stderr / rho.mean))
-        out[name + "_plain"] = (value / true_mean, abs(value / true_mean) * true_se / true_mean)
+        own = e_se**2 if name != "expected_refined" else 0.0  # E[lambda] cancels for itself
+        out[name] = delta_ratio(value * rho.mean, e_mean, (value * rho.stderr) ** 2, own)
+        out[name + "_plain"] = delta_ratio(value, true_mean, None, true_se**2)
     for name in ("thesis_exact", "refined_exact", "newton"):
         out["per_network_" + name] = Spread.of(np.asarray(row[name]) / true).as_dict()
     out["cancellation"] = Spread.of(row["cancellation"]).as_dict()

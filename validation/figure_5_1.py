@@ -51,6 +51,7 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator
 
 from expectations.blas import one_blas_thread
 from expectations.data import DATASET_NAMES
+from expectations.montecarlo.estimate import delta_ratio
 from expectations.network.analytic import analytic_learning_rate
 from expectations.network.crelu import CReLUNetwork
 from expectations.network.learning_rate import NetworkResult, analyse_network
@@ -119,10 +120,8 @@ def ratios(arch: Architecture, attribute: str) -> np.ndarray:
 def expected_over_true(arch: Architecture) -> tuple[float, float]:
     """-E[L']/E[L''] over the mean true optimum of the networks, with a delta-method SE."""
     true = Spread.of([r.true_optimum for r in arch.networks])
-    ratio = arch.expected.mean / true.mean
-    se = abs(ratio) * math.hypot(arch.expected.stderr / arch.expected.mean,
-                                 (true.stderr if math.isfinite(true.stderr) else 0) / true.mean)
-    return ratio, se
+    return delta_ratio(arch.expected.mean, true.mean, arch.expected.stderr**2,
+                       true.stderr**2 if math.isfinite(true.stderr) else 0.0)
 
 
 def fmt(m: float, se: float) -> str:
@@ -154,8 +153,7 @@ def table(results: list[Architecture], data_name: str, n_networks: int) -> str:
         sub = ratios(a, "thesis_subsampled")
         true = Spread.of([r.true_optimum for r in a.networks])
         mc, mc_se = expected_over_true(a)
-        ratio = a.analytic_refined / true.mean
-        analytic = fmt(ratio, ratio * true.stderr / true.mean)
+        analytic = fmt(*delta_ratio(a.analytic_refined, true.mean, None, true.stderr**2))
         n_bad = int(np.sum(~(sub > 0)))
         lines.append(f"| {data_name} | {a.depth} | {a.width} | {median_iqr(ratios(a, 'thesis_exact'))} "
                      f"| {fmt(thesis.mean, thesis.stderr)} | {median_iqr(sub[sub > 0])} | {n_bad}/{len(sub)} "

@@ -49,7 +49,7 @@ def relative_errors(widths, s, standardize, n_networks, seed):
     out = {}
     for name, chosen in VARIANTS:
         value = base + sum(parts[c] for c in chosen)
-        out[name] = (value / truth.mean - 1, abs(value) * truth.stderr / truth.mean**2)
+        out[name] = truth.relative_error(value)
     cos = data.inputs @ data.inputs.T / np.outer(*(2 * [np.linalg.norm(data.inputs, axis=1)]))
     return out, float(np.mean(np.abs(cos[~np.eye(s, dtype=bool)])))
 

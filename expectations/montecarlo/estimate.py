@@ -50,12 +50,13 @@ class Estimate:
         """Relative error of ``closed_form`` against this estimate, with its stderr.
 
         Returns ``(closed_form / mean - 1, stderr)``; the standard error comes
-        from the delta method, ``|closed_form| * stderr / mean**2``.  Both are NaN
-        when the mean is zero.
+        from the delta method (:func:`delta_ratio`), ``|closed_form| * stderr / mean**2``.
+        Both are NaN when the mean is zero.
         """
         if self.mean == 0:
             return math.nan, math.nan
-        return closed_form / self.mean - 1.0, abs(closed_form) * self.stderr / self.mean**2
+        ratio, stderr = delta_ratio(closed_form, self.mean, None, self.stderr**2)
+        return ratio - 1.0, stderr
 
     def __str__(self) -> str:
         return f"{self.mean:.6g} ± {self.stderr:.2g}"
@@ -121,8 +122,24 @@ class SampleMoments:
         a, b = self.mean[numerator], self.mean[denominator]
         if b == 0:
             raise ZeroDivisionError("the denominator's mean is zero")
-        r = a / b
         c = self.covariance
-        var = (c[numerator, numerator] + r * r * c[denominator, denominator]
-               - 2 * r * c[numerator, denominator]) / (b * b * self.count)
-        return Estimate(float(r), math.sqrt(max(var, 0.0)), self.count, seed)
+        r, stderr = delta_ratio(a, b, c[numerator, numerator], c[denominator, denominator],
+                                c[numerator, denominator], self.count)
+        return Estimate(float(r), stderr, self.count, seed)
+
+
+def delta_ratio(a: float, b: float, var_a: float | None, var_b: float, cov: float = 0.0,
+                count: int = 1) -> tuple[float, float]:
+    """a / b with its delta-method standard error: the one copy of the delta method.
+
+    Var(a/b) ~ (Var a + r^2 Var b - 2 r Cov(a, b)) / (b^2 count), r = a / b.  The
+    (co)variances are those of one draw when a and b are means of ``count`` paired draws
+    (:meth:`SampleMoments.ratio`), or those of the estimates themselves with count = 1
+    (independent estimates: cov = 0).  ``var_a=None`` says a is exact (a closed form); the
+    standard error is then |a| sqrt(Var b / count) / b^2, evaluated in that form.
+    """
+    r = a / b
+    if var_a is None:
+        return r, abs(a) * math.sqrt(var_b / count) / b**2
+    var = (var_a + r * r * var_b - 2 * r * cov) / (b * b * count)
+    return r, math.sqrt(max(var, 0.0))

@@ -29,7 +29,7 @@ import numpy as np
 
 from expectations import _checks
 from expectations.blas import one_blas_thread
-from expectations.montecarlo.estimate import Estimate
+from expectations.montecarlo.estimate import Estimate, delta_ratio
 from expectations.network.analytic import (
     AnalyticLearningRate,
     analytic_learning_rate,
@@ -95,9 +95,8 @@ class LearningRateReport:
 
 def _ratio_of_independent(num: Estimate, den: Estimate, seed: int) -> Estimate:
     """-num/den for independent estimates, with a delta-method standard error."""
-    r = -num.mean / den.mean
-    se = abs(r) * math.hypot(num.stderr / num.mean, den.stderr / den.mean)
-    return Estimate(r, se, min(num.n_samples, den.n_samples), seed)
+    r, se = delta_ratio(num.mean, den.mean, num.stderr**2, den.stderr**2)
+    return Estimate(-r, se, min(num.n_samples, den.n_samples), seed)
 
 
 def analyse_network(network: CReLUNetwork, inputs, targets, loss: str = "mse",
@@ -196,9 +195,8 @@ def learning_rate_report(widths, inputs, targets, loss: str = "mse", n_networks:
 def _ratio_to_mean_true(report: LearningRateReport, value: float, stderr: float = 0.0) -> Estimate:
     """value / (mean true optimum over the networks), with a delta-method SE from both."""
     true = report.spread("true_optimum")
-    r = value / true.mean
-    rel = math.hypot(stderr / value if value else 0.0, true.stderr / true.mean if true.n > 1 else math.nan)
-    return Estimate(r, abs(r) * rel, true.n, report.seed)
+    r, se = delta_ratio(value, true.mean, stderr**2, true.stderr**2 if true.n > 1 else math.nan)
+    return Estimate(r, se, true.n, report.seed)
 
 
 def format_report(report: LearningRateReport) -> str:
