@@ -9,7 +9,15 @@ estimates from the architecture and the data alone (:mod:`expectations.network.a
 """
 
 from expectations.montecarlo.estimate import Estimate, SampleMoments
-from expectations.network.analytic import analytic_learning_rate
 
 __version__ = "0.1.0"
 __all__ = ["Estimate", "SampleMoments", "__version__", "analytic_learning_rate"]
+
+
+def __getattr__(name: str):
+    # imported on first use: it needs SciPy, which the command line's quick paths (--list) do not
+    if name == "analytic_learning_rate":
+        from expectations.network.analytic import analytic_learning_rate
+
+        return analytic_learning_rate
+    raise AttributeError(f"module 'expectations' has no attribute {name!r}")

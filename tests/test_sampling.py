@@ -91,7 +91,7 @@ def test_network_statements_run_to_tolerance():
     from expectations.statements import registry, validate
 
     statement = registry.get("Theorem 4.13")
-    row = validate.run_case(statement, statement.cases[0], 4000, seed=1, tolerance=Tolerance(rel_stderr=0.05))
+    row = validate.compare(statement, statement.cases[0], 4000, seed=1, tolerance=Tolerance(rel_stderr=0.05))
     assert row.target_met and row.n_samples < 4000
 
 

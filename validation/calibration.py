@@ -116,7 +116,7 @@ def exact_statement_z(n_samples: int, n_seeds: int, statements=None,
         label = statement.label + (" (reduced)" if method == "reduced" else "")
         z = []
         for case in cases:
-            rows = [validate.run_case(statement, case, n, seed, method=method)
+            rows = [validate.compare(statement, case, n, seed, method=method)
                     for seed in range(first, first + n_seeds)]
             first += n_seeds
             if all(r.stderr <= validate.ROUNDING * max(abs(r.closed_form), abs(r.estimate)) for r in rows):

@@ -31,7 +31,7 @@ README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 MARKER = "validation/readme_example.py"
 
 
-def example_rows(seed: int = SEED, method: str = METHOD) -> list[validate.Row]:
+def example_rows(seed: int = SEED, method: str = METHOD) -> list[validate.Comparison]:
     """The example cases, run as ``expectations validate --seed SEED`` runs them."""
     rows = []
     for label, params in EXAMPLES:
@@ -39,7 +39,7 @@ def example_rows(seed: int = SEED, method: str = METHOD) -> list[validate.Row]:
         cases = [c for c in statement.cases if all(c.params.get(k) == v for k, v in params.items())]
         if len(cases) != 1:
             raise ValueError(f"{label} {params}: {len(cases)} matching cases, expected 1")
-        rows.append(validate.run_case(statement, cases[0], None, seed, method=method))
+        rows.append(validate.compare(statement, cases[0], None, seed, method=method))
     return rows
 
 

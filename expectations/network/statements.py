@@ -17,18 +17,15 @@ Both sides then come from the same networks (paired statements).
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from expectations.data import synthetic
-from expectations.montecarlo.estimate import SampleMoments
-from expectations.montecarlo.sampling import Tolerance
-from expectations.network import decomposition
-from expectations.network.crelu import CReLUNetwork
-from expectations.network.losses import get_loss
-from expectations.network.one_step import OneStepProblem
-from expectations.network.over_initializations import InitializationSample, sample_initializations
-from expectations.statements.model import Case, Statement
+from expectations.statements.model import Case, Expectation, Identity, Kind, Paired
+
+# The network machinery (SciPy, the Numba kernel) is imported inside the estimators: listing the
+# registry needs none of it.
 
 
 def _classification(s: int, d0: int, classes: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -71,36 +68,43 @@ def _initialization_cases(own_loss=("mse",)) -> tuple[Case, ...]:
     return tuple(cases)
 
 
+def _sample(lhs: str, widths, inputs, n_samples, seed, executor, targets, loss, output_gradients,
+            hessians, tolerance):
+    """The Monte Carlo over initializations, sampling to ``tolerance`` on column ``lhs``."""
+    from expectations.montecarlo.sampling import Tolerance
+    from expectations.network.over_initializations import InitializationSample, sample_initializations
+
+    if tolerance is not None:
+        tolerance = Tolerance(tolerance.stderr, tolerance.rel_stderr, InitializationSample.COLUMNS.index(lhs))
+    return sample_initializations(widths, inputs, targets, loss, n_samples, seed, executor,
+                                  output_gradients=output_gradients, hessians=hessians, tolerance=tolerance)
+
+
 def _paired(lhs: str, rhs: str):
     """An estimator returning the moments of (lhs, rhs) over initializations."""
     def estimator(widths, inputs, n_samples, seed, executor=None, targets=None, loss="mse",
-                  output_gradients=None, hessians=None, tolerance=None) -> SampleMoments:
-        column = InitializationSample.COLUMNS.index(lhs)
-        if tolerance is not None:
-            tolerance = Tolerance(tolerance.stderr, tolerance.rel_stderr, column)
-        sample = sample_initializations(widths, inputs, targets, loss, n_samples, seed, executor,
-                                        output_gradients=output_gradients, hessians=hessians,
-                                        tolerance=tolerance)
-        return sample.moments.select([column, sample.COLUMNS.index(rhs)])
+                  output_gradients=None, hessians=None, tolerance=None):
+        sample = _sample(lhs, widths, inputs, n_samples, seed, executor, targets, loss, output_gradients,
+                         hessians, tolerance)
+        return sample.moments.select([sample.COLUMNS.index(lhs), sample.COLUMNS.index(rhs)])
     return estimator
 
 
 def _first_sum(widths, inputs, n_samples, seed, executor=None, targets=None, loss="mse",
                output_gradients=None, hessians=None, tolerance=None):
-    column = InitializationSample.COLUMNS.index("lemma_4_16_first_sum")
-    if tolerance is not None:
-        tolerance = Tolerance(tolerance.stderr, tolerance.rel_stderr, column)
-    sample = sample_initializations(widths, inputs, targets, loss, n_samples, seed, executor,
-                                    output_gradients=output_gradients, hessians=hessians,
-                                    tolerance=tolerance)
+    sample = _sample("lemma_4_16_first_sum", widths, inputs, n_samples, seed, executor, targets, loss,
+                     output_gradients, hessians, tolerance)
     return replace(sample.estimate("lemma_4_16_first_sum"), target_met=sample.target_met)
 
 
 def _identity(which: str):
-    """Per network: (forward-mode derivative, the thesis's decomposition of it)."""
-    def estimator(widths, inputs, targets, loss, n_samples, seed, executor=None,
-                  tolerance=None) -> SampleMoments:
-        # an identity is checked network by network: a target standard error does not apply
+    """Per network: (forward-mode derivative, the thesis's decomposition of it), one row a network."""
+    def sides(widths, inputs, targets, loss, n_samples, seed) -> np.ndarray:
+        from expectations.network import decomposition
+        from expectations.network.crelu import CReLUNetwork
+        from expectations.network.losses import get_loss
+        from expectations.network.one_step import OneStepProblem
+
         rows = []
         for child in np.random.SeedSequence(seed).spawn(n_samples):
             net = CReLUNetwork.hettinger(widths, np.random.default_rng(child))
@@ -112,8 +116,8 @@ def _identity(which: str):
                 rows.append((d.first, decomposition.lemma_4_6(dec)))
             else:
                 rows.append((d.second, sum(decomposition.lemma_4_16(dec))))
-        return SampleMoments.from_samples(np.array(rows))
-    return estimator
+        return np.array(rows)
+    return sides
 
 
 def _identity_cases() -> tuple[Case, ...]:
@@ -126,26 +130,30 @@ def _identity_cases() -> tuple[Case, ...]:
     return tuple(cases)
 
 
-def statements() -> tuple[Statement, ...]:
+def _theorem(label: str, summary: str, lhs: str, rhs: str) -> Paired:
+    """A theorem approximating ``lhs`` by ``rhs``, both over 400 initializations at the same networks."""
+    return Paired(label, Kind.APPROXIMATION, summary, _paired(lhs, rhs), _initialization_cases, 400)
+
+
+def statements() -> tuple[Expectation | Paired | Identity, ...]:
     """The network-level statements, in the thesis's order."""
     return (
-        Statement("Lemma 4.6", "identity", "L_M'(0) = -(1/s^2) sum_ikl alpha_ikl omega_ikl",
-                  None, _identity("Lemma 4.6"), _identity_cases(), 5),
-        Statement("Theorem 4.13", "approximation",
-                  "E[L_M'(0)] ~ -(1/s^2) sum_i c_i sum_kl dL^l.dL^k |x^k||x^l|((pi-t)cos t + sin t)/pi",
-                  None, _paired("first_derivative", "theorem_4_13"), _initialization_cases(), 400),
-        Statement("Theorem 4.13 (exact first layer)", "approximation",
-                  "Theorem 4.13 with the non-random alpha_1kl in the i = 1 term",
-                  None, _paired("first_derivative", "theorem_4_13_exact_first_layer"),
-                  _initialization_cases(), 400),
-        Statement("Lemma 4.16", "identity", "L_M''(0) = the two sums (corrected: alpha_jkm in the first)",
-                  None, _identity("Lemma 4.16"), _identity_cases(), 5),
-        Statement("Lemma 4.17", "exact", "E[first sum of Lemma 4.16] = 0",
-                  lambda **inputs: 0.0, _first_sum, _initialization_cases(("mse", "cross-entropy")), 400),
-        Statement("Theorem 4.24", "approximation",
-                  "E[L_M''(0)] ~ sum_ij c_ij (1/s^3) sum_klm A_klm B_ij C_ijklm (corrected reading)",
-                  None, _paired("second_derivative", "theorem_4_24"), _initialization_cases(), 400),
-        Statement("Theorem 4.24 (refined)", "approximation",
-                  "Theorem 4.24 with A_klm -> K_kl K_km (the data's angles kept; exact alpha_1)",
-                  None, _paired("second_derivative", "theorem_4_24_refined"), _initialization_cases(), 400),
+        Identity("Lemma 4.6", "L_M'(0) = -(1/s^2) sum_ikl alpha_ikl omega_ikl",
+                 _identity("Lemma 4.6"), _identity_cases, 5),
+        _theorem("Theorem 4.13",
+                 "E[L_M'(0)] ~ -(1/s^2) sum_i c_i sum_kl dL^l.dL^k |x^k||x^l|((pi-t)cos t + sin t)/pi",
+                 "first_derivative", "theorem_4_13"),
+        _theorem("Theorem 4.13 (exact first layer)",
+                 "Theorem 4.13 with the non-random alpha_1kl in the i = 1 term",
+                 "first_derivative", "theorem_4_13_exact_first_layer"),
+        Identity("Lemma 4.16", "L_M''(0) = the two sums (corrected: alpha_jkm in the first)",
+                 _identity("Lemma 4.16"), _identity_cases, 5),
+        Expectation("Lemma 4.17", Kind.EXACT, "E[first sum of Lemma 4.16] = 0", lambda **inputs: 0.0,
+                    _first_sum, partial(_initialization_cases, ("mse", "cross-entropy")), 400),
+        _theorem("Theorem 4.24",
+                 "E[L_M''(0)] ~ sum_ij c_ij (1/s^3) sum_klm A_klm B_ij C_ijklm (corrected reading)",
+                 "second_derivative", "theorem_4_24"),
+        _theorem("Theorem 4.24 (refined)",
+                 "Theorem 4.24 with A_klm -> K_kl K_km (the data's angles kept; exact alpha_1)",
+                 "second_derivative", "theorem_4_24_refined"),
     )

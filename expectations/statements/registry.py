@@ -2,23 +2,25 @@
 Carlo estimator and default cases.  Both ``expectations validate`` and the
 tests read it, so they cannot drift apart.
 
-A statement's ``kind`` is ``"identity"`` (holds for every draw), ``"exact"``
-(holds in expectation) or ``"approximation"``.  Cases whose
+A statement's :class:`~expectations.statements.model.Kind` is an identity (holds for every draw,
+:class:`~expectations.statements.model.Identity`), exact (holds in expectation) or an approximation;
+its class says how its sides are evaluated (:mod:`expectations.statements.model`).  Cases whose
 ``assumption_holds`` is False break an assumption of the statement
 (orthogonality, output gradients independent of the weights, ...) on purpose,
-so that users see what the assumption costs.
+so that users see what the assumption costs.  Building the registry imports no numerics and
+builds no case: a statement builds its cases on first use.
 """
 
 from __future__ import annotations
 
 from expectations.lemmas import statements as lemma_statements
 from expectations.network import statements as network_statements
-from expectations.statements.model import KINDS, Case, Statement
+from expectations.statements.model import Case, Expectation, Identity, Kind, Paired, Statement
 
 #: Every statement, in the thesis's order.
 STATEMENTS: tuple[Statement, ...] = lemma_statements.statements() + network_statements.statements()
 
-__all__ = ["KINDS", "STATEMENTS", "Case", "Statement", "get"]
+__all__ = ["STATEMENTS", "Case", "Expectation", "Identity", "Kind", "Paired", "Statement", "get"]
 
 
 def get(label: str) -> Statement:

@@ -11,27 +11,22 @@ import datetime
 import os
 
 from expectations.figures import FIGURES
+from expectations.statements.compare import IDENTITY_TOLERANCE, Z_THRESHOLD, Comparison
 from expectations.statements.errata import ERRATA
-from expectations.statements.validate import (
-    IDENTITY_TOLERANCE,
-    Z_THRESHOLD,
-    Row,
-    row_cells,
-    sampler_summary,
-    summary,
-)
+from expectations.statements.validate import row_cells, sampler_summary, summary
 
 
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|")
 
 
-def _row(r: Row) -> str:
+def _row(r: Comparison) -> str:
     cells = row_cells(r)
     return "| " + " | ".join(_cell(c) for c in (cells[0], r.kind, *cells[1:])) + " |"
 
 
-def render(rows: list[Row], report_path: str, figures_dir: str | None = None, command: str = "") -> str:
+def render(rows: list[Comparison], report_path: str, figures_dir: str | None = None,
+           command: str = "") -> str:
     """The report as Markdown; figure links are relative to ``report_path``."""
     figures_dir = figures_dir or os.path.join(os.getcwd(), "figures")
     lines = [
@@ -41,15 +36,15 @@ def render(rows: list[Row], report_path: str, figures_dir: str | None = None, co
         f"{len(rows)} cases: {summary(rows)}.",
         *([f"Samplers: {sampler_summary(rows)}."] if any(r.method == "reduced" for r in rows) else []),
         "",
-        f"Identities hold when both sides agree network by network (root-mean-square relative difference "
-        f"over the networks below {IDENTITY_TOLERANCE:g}); exact statements agree "
+        f"Identities hold when both sides agree network by network (the row shows the largest relative "
+        f"difference |a - b| / max(|a|, |b|) over the networks; it must be below {IDENTITY_TOLERANCE:g}). "
+        "Otherwise z = (estimate - closed form) / SE(estimate - closed form), and exact statements agree "
         f"when |z| < {Z_THRESHOLD:g}; for approximations (and cases that break an assumption on purpose) "
-        "the relative error is closed form / estimate - 1, with a delta-method standard error, and it is "
-        "*resolved* when |z| >= the threshold.  Paired rows (network-level theorems) estimate both sides "
-        "from the same networks, so the closed form carries a standard error too; their z tests the "
-        "difference of the two sides under the hypothesis that they are equal, while the relative error's "
-        "standard error is that of the ratio at its estimate, which is smaller when the ratio is far "
-        "from 1 (so a large relative error can still be *not resolved*).",
+        "the relative error is closed form / estimate - 1 with the standard error SE(estimate - closed "
+        "form) / |estimate| (the delta method at ratio 1, the hypothesis z tests), so relative error / SE "
+        "is -z and the error is *resolved* when it is at least the threshold times its SE.  Paired rows "
+        "(network-level theorems) estimate both sides from the same networks, so the closed form carries "
+        "a standard error too, and SE(estimate - closed form) is that of the per-network difference.",
         "",
         "| statement | kind | parameters | closed form | estimate ± SE | z | rel. error ± SE | verdict |",
         "|---|---|---|---|---|---|---|---|",
