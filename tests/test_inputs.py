@@ -45,3 +45,20 @@ def test_non_orthogonal_inputs_say_how_far_from_orthogonal():
         cf.expected_norm_product(x, y, z, 4)
     # the formula itself can still be evaluated on purpose
     assert cf.expected_norm_product(x, y, z, 4, check_orthogonal=False) > 0
+
+
+def test_theorem_4_24_forms_share_one_hessian_check():
+    """The exact, refined and subsampled Theorem 4.24 reject the same Hessians (9 for 6 samples)."""
+    from expectations.network import theorems as th
+
+    rng = np.random.default_rng(0)
+    x, g = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    for hessians, match in ((np.ones((9, 2, 2)), r"hessians must have shape \(s, d_n, d_n\) = \(6, 2, 2\)"),
+                            (np.ones((6, 2, 2, 1)), "hessians must be 3-dimensional"),
+                            (np.full((6, 2, 2), np.nan), "hessians has NaN")):
+        for theorem in (th.theorem_4_24, th.theorem_4_24_refined, th.theorem_4_24_subsampled):
+            with pytest.raises(ValueError, match=match):
+                theorem([3, 4, 2], x, g, hessians)
+    for gram in (th.arccos_gram, th.relu_gram):
+        with pytest.raises(ValueError, match="inputs has NaN"):
+            gram(np.array([[1.0, np.nan]]))

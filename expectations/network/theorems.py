@@ -76,6 +76,16 @@ def _data(widths, inputs, output_gradients):
     return d, x, g
 
 
+def _hessians(hessians, x, g) -> np.ndarray:
+    """The output Hessians H^k of the s samples, shape (s, d_n, d_n): the one check of Theorem 4.24's
+    forms (exact, refined, subsampled), so none accepts what another rejects."""
+    h = _checks.finite_array("hessians", hessians, ndim=3)
+    shape = (x.shape[0], g.shape[1], g.shape[1])
+    if h.shape != shape:
+        raise ValueError(f"hessians must have shape (s, d_n, d_n) = {shape}, got {h.shape}")
+    return h
+
+
 @_per_data_set
 def arccos_gram(inputs) -> np.ndarray:
     """K_kl = |x^k||x^l| ((pi - theta_kl) cos theta_kl + sin theta_kl) / pi (Theorem 4.13).
@@ -83,7 +93,7 @@ def arccos_gram(inputs) -> np.ndarray:
     Lemma 4.11's arc-cosine form (:func:`~expectations.lemmas.relu_products.arccos_form`) of
     every pair of rows, a row of the upper triangle at a time (so K is exactly symmetric).
     """
-    x = np.asarray(inputs, dtype=float)
+    x = _checks.finite_array("inputs", inputs, ndim=2)
     s = x.shape[0]
     gram = np.empty((s, s))
     for k in range(s):
@@ -98,7 +108,7 @@ def relu_gram(inputs) -> np.ndarray:
 
     ReLU(ab) = ReLU(a) ReLU(b) + ReLU(-a) ReLU(-b), so alpha_1 = X+ X+^T + X- X-^T (two matrix products).
     """
-    x = np.asarray(inputs, dtype=float)
+    x = _checks.finite_array("inputs", inputs, ndim=2)
     pos, neg = np.maximum(x, 0), np.minimum(x, 0)
     return pos @ pos.T + neg @ neg.T
 
@@ -161,10 +171,8 @@ def theorem_4_24(widths, inputs, output_gradients, hessians, printed_reading: bo
     (1/(pi^2 s^3)) (Phi sum_k a_k^2 u^T H^k u + Psi sum_k a_k^2 Tr(H^k) |u|^2).
     """
     d, x, g = _data(widths, inputs, output_gradients)
-    h = _checks.finite_array("hessians", hessians, ndim=3)
+    h = _hessians(hessians, x, g)
     s = x.shape[0]
-    if h.shape != (s, g.shape[1], g.shape[1]):
-        raise ValueError(f"hessians must have shape (s, d_n, d_n), got {h.shape}")
     phi, psi = theorem_4_24_coefficients(d.astype(int))
     a = np.linalg.norm(x, axis=1)
     if not printed_reading:
@@ -200,10 +208,7 @@ def theorem_4_24_refined(widths, inputs, output_gradients, hessians) -> float:
     fixed output gradients, where the printed theorem is off by 98 %).
     """
     d, x, g = _data(widths, inputs, output_gradients)
-    h = _checks.finite_array("hessians", hessians, ndim=3)
-    s = x.shape[0]
-    if h.shape != (s, g.shape[1], g.shape[1]):
-        raise ValueError(f"hessians must have shape (s, d_n, d_n), got {h.shape}")
+    h = _hessians(hessians, x, g)
     coef = np.array(refined_coefficients(d.astype(int)))
     return float(_kernel.theorem_4_24_refined(_contiguous(g), _contiguous(h), _contiguous(arccos_gram(x)),
                                               _contiguous(relu_gram(x)), coef))
@@ -259,8 +264,8 @@ def theorem_4_24_subsampled(widths, inputs, output_gradients, hessians, n_index_
     """Theorem 4.24's sum (corrected reading) by uniform index subsampling (Chapter 5):
     n^2 s^3 / #samples times the sum of the sampled terms, with its standard error."""
     d, x, g = _data(widths, inputs, output_gradients)
+    h = _hessians(hessians, x, g)
     n_index_samples = _checks.positive_int("n_index_samples", n_index_samples)
-    h = _checks.finite_array("hessians", hessians, ndim=3)
     s, n = x.shape[0], d.size - 1
     rng = np.random.default_rng(seed)
     i, j = rng.integers(0, n, n_index_samples), rng.integers(0, n, n_index_samples)
