@@ -87,9 +87,9 @@ def find_scripts(*candidates: str | os.PathLike) -> Path:
                      + ", ".join(str(c) for c in candidates) + ")")
 
 
-#: The scripts that take minutes at default settings: started first, so that the cores stay busy
+#: The scripts that take longest at default settings: started first, so that the cores stay busy
 #: until the end.
-SLOW = ("figure_5_1.py", "approximation_error.py")
+SLOW = ("figure_5_1.py", "thesis_error_by_data.py", "approximation_error.py")
 #: Environment of a script run beside others: one BLAS thread per process.
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
