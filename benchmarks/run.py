@@ -3,6 +3,7 @@
     python benchmarks/run.py            # 2-4 minutes on 2 cores; writes benchmarks/results.json,
                                         # docs/benchmarks.md and figures/benchmark_scaling.png
     python benchmarks/run.py --quick    # well under 30 s; checks the script, writes to a temporary directory
+    python benchmarks/run.py --only figures   # section 11 alone (minutes), replaced in the existing results
 
 Every baseline is checked against the package routine it is timed against before any timing, and the
 output files are written (atomically) only after every benchmark has succeeded.
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import math
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -77,7 +80,7 @@ FULL = dict(repeats=7, min_time=0.1, naive_sizes=(32, 64, 128, 192),
                        tol_needed=(3000, 10000, 30000, 100000),
                        suite_rounds=2, suite_all=True, suite_statements=(),
                        flop_widths=[8, 64, 64, 64, 1], flop_s=256, flop_networks=16, figure_jobs=None,
-                       figure_rounds=1))
+                       figure_rounds=2))
 QUICK = dict(repeats=2, min_time=0.01, naive_sizes=(16, 32, 64),
              networks=(([8, 32, 32, 1], 128, 32, 8), ([8, 64, 64, 64, 1], 256, 8, 4)),
              relu=(([16, 64, 32], 4096), ([64, 64, 64], 4096)), raw_normals=2**18,
@@ -621,6 +624,32 @@ def bench_scaling(cfg) -> tuple[dict, list[dict]]:
     return section, panels
 
 
+def _own_cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the figure scripts)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def only_figures(cfg, json_path: Path, md_path: Path) -> int:
+    """Section 11 alone, replaced in the results of the last full run (its own load and date in its notes)."""
+    report = json.loads(json_path.read_text())
+    load, start, own_cpu, machine_cpu = os.getloadavg(), time.perf_counter(), _own_cpu_seconds(), \
+        machine_cpu_seconds()
+    section = bench_figures(cfg)
+    wall = time.perf_counter() - start
+    others = None if machine_cpu is None else (
+        (machine_cpu_seconds() - machine_cpu - (_own_cpu_seconds() - own_cpu)) / wall)
+    section["notes"].insert(0, (
+        f"Run alone by `python benchmarks/run.py --only figures` on "
+        f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC ({wall:.0f} s; load "
+        f"average at start {', '.join(f'{v:.2f}' for v in load)}; other processes kept "
+        f"{'?' if others is None else f'{others:.2f}'} of the {os.cpu_count()} cores busy on average)."))
+    report["sections"] = [section if s["title"].startswith("11.") else s for s in report["sections"]]
+    write_files_atomically({json_path: to_json(report), md_path: render_markdown(report)})
+    print(f"wrote {json_path} and {md_path} in {wall:.1f} s", file=sys.stderr)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -634,8 +663,13 @@ def main(argv=None) -> int:
     parser.add_argument("--figure", type=Path, help="section 5's plot (default: "
                                                     "figures/benchmark_scaling.png, or a temporary "
                                                     "directory with --quick)")
+    parser.add_argument("--only", choices=["figures"], help="run section 11 alone and replace it in the "
+                                                            "existing results file and report")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL
+    if args.only:
+        return only_figures(cfg, args.json or ROOT / "benchmarks" / "results.json",
+                            args.markdown or ROOT / "docs" / "benchmarks.md")
     out_dir = Path(tempfile.mkdtemp(prefix="benchmarks-quick-")) if args.quick else None
     json_path = args.json or (out_dir / "results.json" if out_dir else ROOT / "benchmarks" / "results.json")
     md_path = args.markdown or (out_dir / "benchmarks.md" if out_dir else ROOT / "docs" / "benchmarks.md")
