@@ -1,8 +1,10 @@
 """The statements of Chapter 4 as the registry holds them, and how they are judged.
 
-:mod:`~expectations.statements.model` (what a statement and a case are),
+:mod:`~expectations.statements.model` (what a statement and a case are: kinds, verdicts, the
+expectation, paired and identity statements),
 :mod:`~expectations.statements.registry` (every statement, in the thesis's order),
-:mod:`~expectations.statements.validate` (closed form beside estimate, the verdict),
+:mod:`~expectations.statements.compare` (one case's two sides compared: z, relative error, verdict),
+:mod:`~expectations.statements.validate` (the whole registry run, and the text table),
 :mod:`~expectations.statements.report` (the Markdown report) and
 :mod:`~expectations.statements.errata` (the thesis's typos the package corrects).
 """
