@@ -13,8 +13,8 @@ import pytest
 
 from expectations.lemmas import _kernels, _reduced_kernels
 from expectations.lemmas.angles import angle_between, dot_cross
-from expectations.lemmas.relu_pair_general import kappa
-from expectations.lemmas.relu_products import arccos_form, arccos_kernel
+from expectations.lemmas.relu_pair_general import kappa, thesis_factor
+from expectations.lemmas.relu_products import arccos_form, arccos_kernel, expected_relu_pair
 from expectations.network.theorems import arccos_gram
 
 
@@ -97,3 +97,15 @@ def test_gram_matrix_kappa_and_subsampled_terms_are_the_same_kernel():
     assert not gram[5].any()
     u, v = x[0] / np.linalg.norm(x[0]), x[2] / np.linalg.norm(x[2])
     assert float(kappa(u @ v)) == pytest.approx(arccos_kernel(u, v), rel=1e-14)
+
+
+def test_lemma_4_19_factor_is_one_copy_and_equals_the_printed_form():
+    """F0(theta) = ((pi - 2 theta) cos theta + 2 sin theta) / (2 pi^2): relu_pair_form is the one copy,
+    behind both expected_relu_pair (vectors) and thesis_factor (a cosine)."""
+    x, y, z = np.eye(3)
+    for u, v in _pairs():
+        theta = np.arccos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1))
+        printed = ((np.pi - 2 * theta) * np.cos(theta) + 2 * np.sin(theta)) / (2 * np.pi**2)
+        scale = np.linalg.norm(u) ** 2 * np.linalg.norm(v) ** 2
+        assert expected_relu_pair(x, y, z, u, v) == pytest.approx(scale * printed, rel=1e-13)
+        assert thesis_factor(np.cos(theta)) == pytest.approx(printed, rel=1e-13)

@@ -40,7 +40,7 @@ from scipy import special
 
 from expectations import _checks
 from expectations.lemmas.angles import angle_between
-from expectations.lemmas.relu_products import arccos_form
+from expectations.lemmas.relu_products import arccos_form, relu_pair_form
 
 _SQRT2PI = np.sqrt(2 * np.pi)
 _RADIUS = 11.0  # r^5 exp(-r^2 / 2) < 1e-20 beyond it
@@ -84,7 +84,7 @@ def correlation(rho, c_xy, c_xz, c_yz) -> np.ndarray:
 def thesis_factor(rho) -> float:
     """F0 = ((pi - 2 theta) cos theta + 2 sin theta) / (2 pi^2), theta = arccos rho (Lemma 4.19)."""
     rho = _cosine("rho", rho)
-    return float((np.sqrt(1 - rho**2) + rho * np.arcsin(rho)) / np.pi**2)
+    return float(relu_pair_form(rho, np.sqrt(1 - rho**2)))
 
 
 def kappa(c) -> np.ndarray:

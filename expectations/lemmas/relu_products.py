@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from expectations import _checks
-from expectations.lemmas.angles import angle_between, dot_cross
+from expectations.lemmas.angles import dot_cross
 from expectations.lemmas.hettinger import layer_sigmas
 
 
@@ -20,6 +20,17 @@ def arccos_form(dots, cross) -> np.ndarray:
     theta = pi, where the kernel is |x||y| (pi - theta)^3 / (3 pi), no digits are lost to it.
     """
     return (np.arctan2(cross, -dots) * dots + cross) / np.pi
+
+
+def relu_pair_form(dots, cross) -> np.ndarray:
+    """((pi/2 - theta) dots + cross) / pi^2, elementwise, = |u||v| F0(theta) (Lemma 4.19).
+
+    F0(theta) = ((pi - 2 theta) cos theta + 2 sin theta) / (2 pi^2) with dots = |u||v| cos theta,
+    cross = |u||v| sin theta as in :func:`arccos_form` (F0 is (arccos_form - dots / 2) / pi);
+    pi/2 - theta is arctan2(dots, cross) itself.  The one copy: :func:`expected_relu_pair` and
+    relu_pair_general.thesis_factor call it.
+    """
+    return (np.arctan2(dots, cross) * dots + cross) / np.pi**2
 
 
 def arccos_kernel(x, y) -> float:
@@ -74,7 +85,6 @@ def expected_relu_pair(x, y, z, u, v, check_orthogonal: bool = True) -> float:
     v = _checks.nonzero_vector("v", v, len(u))
     if check_orthogonal:
         _checks.orthogonal(("x", "y", "z"), (x, y, z))
-    theta = float(angle_between(u, v))
     norms = (np.linalg.norm(x) ** 2 * np.linalg.norm(y) * np.linalg.norm(z)
-             * np.linalg.norm(u) ** 2 * np.linalg.norm(v) ** 2)
-    return float(norms * ((np.pi - 2 * theta) * np.cos(theta) + 2 * np.sin(theta)) / (2 * np.pi**2))
+             * np.linalg.norm(u) * np.linalg.norm(v))
+    return float(norms * relu_pair_form(*dot_cross(u, v)))
