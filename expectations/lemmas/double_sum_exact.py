@@ -36,6 +36,7 @@ from scipy import special
 from expectations import _checks
 from expectations.lemmas.double_sum import relu_double_sum
 from expectations.lemmas.relu_pair_general import _snap, aligned_factor, kappa, quadrature_factor
+from expectations.lemmas.relu_products import relu_pair_form
 
 #: The cells (i, j) where :func:`relu_double_sum_exact` is exact.
 EXACT_CELLS = "every (i, j) with 2 <= i <= j, any x, y, z"
@@ -65,7 +66,7 @@ def _pi2_factor(c, n_nodes: int) -> tuple[float, np.ndarray]:
     beta, _ = _beta_nodes(n_nodes)
     r = np.cos(beta)
     if c == (0.0, 0.0, 0.0):
-        return np.pi / 2, np.sqrt(1 - r**2) + r * np.arcsin(r)
+        return np.pi / 2, np.pi**2 * relu_pair_form(r, np.sin(beta))
     at_one = np.pi**2 * float(aligned_factor(*c))
     return at_one, np.pi**2 * np.array([quadrature_factor(float(a), *c).value for a in r])
 

@@ -96,7 +96,7 @@ def kappa(c) -> np.ndarray:
 def abs_product_mean(t) -> np.ndarray:
     """e(t) = E|N N'| = 2 (sqrt(1 - t^2) + t arcsin t) / pi for correlation t."""
     t = np.clip(np.asarray(t, dtype=float), -1.0, 1.0)
-    return 2 * (np.sqrt(1 - t**2) + t * np.arcsin(t)) / np.pi
+    return 2 * np.pi * relu_pair_form(t, np.sqrt(1 - t**2))  # 2 pi F0(t)
 
 
 def aligned_factor(c_xy, c_xz, c_yz) -> np.ndarray:
