@@ -30,6 +30,8 @@ from expectations.statements.model import METHODS, Kind
 #: Exit codes: a user's mistake (as argparse uses), and Ctrl-C (128 + SIGINT).
 USAGE_ERROR = 2
 INTERRUPTED = 130
+#: The reader of the output closed the pipe (128 + SIGPIPE, as a shell reports a process it killed).
+BROKEN_PIPE = 141
 #: Samples a case at which validation/calibration.py showed the standard errors calibrated.
 CALIBRATED_SAMPLES = 20480
 
@@ -336,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = argv
     try:
         return args.func(args)
+    except BrokenPipeError:  # the reader went away (`expectations validate --list | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail
+        return BROKEN_PIPE
     except (ValueError, ConnectionError, ImportError) as exc:
         print(f"expectations: error: {exc}", file=sys.stderr)
         return USAGE_ERROR

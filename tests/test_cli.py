@@ -466,3 +466,11 @@ def test_few_samples_carry_a_note_that_verdicts_can_be_wrong(capsys):
     assert "note: --samples 2000 is below the 20480 samples a case" in capsys.readouterr().out
     assert cli.main(["validate", "--statement", "Lemma 4.18", "--samples", "3e4", "--quiet"]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    """`expectations validate --list | head -1`: no traceback, no "Broken pipe" error line."""
+    proc = subprocess.run(f"{sys.executable} -m expectations validate --list | head -1", shell=True,
+                          capture_output=True, text=True)
+    assert proc.stdout.startswith("Lemma 4.3") and proc.stdout.count("\n") == 1
+    assert proc.stderr == ""

@@ -166,7 +166,8 @@ def test_figure_scripts_run_concurrently_with_one_blas_thread_each(tmp_path, mon
     (folder / "probe.py").write_text(
         "import os, sys, time\nstart = time.time()\ntime.sleep(1.0)\n"
         "print('wrote', start, os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr)\n")
-    runs = figures.regenerate(folder, jobs=[("probe.py", (), False), ("probe.py", ("x",), False)], workers=2)
+    jobs = [figures.Figure("a.png", "", "probe.py"), figures.Figure("b.png", "", "probe.py", ("x",))]
+    runs = figures.regenerate(folder, jobs=jobs, workers=2)
     assert [r.command for r in runs] == ["python validation/probe.py", "python validation/probe.py x"]
     starts = [float(r.message.split()[0]) for r in runs]
     assert all(r.status == "ok" and r.message.endswith(" 1") for r in runs)
