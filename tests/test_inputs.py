@@ -48,15 +48,18 @@ def test_non_orthogonal_inputs_say_how_far_from_orthogonal():
 
 
 def test_theorem_4_24_forms_share_one_hessian_check():
-    """The exact, refined and subsampled Theorem 4.24 reject the same Hessians (9 for 6 samples)."""
+    """The exact, refined, subsampled and corrected Theorem 4.24 reject the same Hessians (9 for 6
+    samples)."""
     from expectations.network import theorems as th
+    from expectations.network.theorem_corrections import theorem_4_24_corrections
 
     rng = np.random.default_rng(0)
     x, g = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
     for hessians, match in ((np.ones((9, 2, 2)), r"hessians must have shape \(s, d_n, d_n\) = \(6, 2, 2\)"),
                             (np.ones((6, 2, 2, 1)), "hessians must be 3-dimensional"),
                             (np.full((6, 2, 2), np.nan), "hessians has NaN")):
-        for theorem in (th.theorem_4_24, th.theorem_4_24_refined, th.theorem_4_24_subsampled):
+        for theorem in (th.theorem_4_24, th.theorem_4_24_refined, th.theorem_4_24_subsampled,
+                        theorem_4_24_corrections):
             with pytest.raises(ValueError, match=match):
                 theorem([3, 4, 2], x, g, hessians)
     for gram in (th.arccos_gram, th.relu_gram):

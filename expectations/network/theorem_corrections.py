@@ -39,17 +39,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from expectations import _checks
 from expectations.lemmas.double_sum_exact import _beta_nodes, chain_functional
-from expectations.lemmas.relu_pair_general import aligned_factor, curvature_in_rho, kappa
-from expectations.network.theorems import _data, _pair_tables, theorem_4_24_refined
+from expectations.lemmas.relu_pair_general import aligned_factor, curvature_in_rho
+from expectations.network.theorems import _data, _hessians, _pair_tables, arccos_gram, theorem_4_24_refined
 
 
-def _hessians(hessians, s: int, d_n: int) -> np.ndarray:
-    h = _checks.finite_array("hessians", hessians, ndim=3)
-    if h.shape != (s, d_n, d_n):
-        raise ValueError(f"hessians must have shape (s, d_n, d_n), got {h.shape}")
-    return h
+def _cosines(x: np.ndarray, norms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines of the angles between the rows (0 beside a zero row) and kappa of them, Lemma 4.11's
+    arc-cosine form at unit norms (the one kernel, through :func:`theorems.arccos_gram`)."""
+    safe = np.where(norms > 0, norms, 1.0)
+    unit = x / safe[:, None]
+    cos = np.clip(unit @ unit.T, -1.0, 1.0) * np.outer(norms > 0, norms > 0)
+    return cos, arccos_gram(x) / np.outer(safe, safe)
 
 
 def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict[str, float]:
@@ -61,7 +62,7 @@ def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict
     """
     d, x, g = _data(widths, inputs, output_gradients)
     s, n = x.shape[0], d.size - 1
-    h = _hessians(hessians, s, g.shape[1])
+    h = _hessians(hessians, x, g)
     phi_table, psi_table = _pair_tables(d.astype(int))
     norms = np.linalg.norm(x, axis=1)
     traces = np.trace(h, axis1=1, axis2=2)
@@ -80,10 +81,7 @@ def theorem_4_24_corrections(widths, inputs, output_gradients, hessians) -> dict
 
     pair = pair_j = 0.0
     if n >= 2:
-        safe = np.where(norms > 0, norms, 1.0)
-        unit = x / safe[:, None]
-        cos = np.clip(unit @ unit.T, -1.0, 1.0) * np.outer(norms > 0, norms > 0)
-        kap = kappa(cos)
+        cos, kap = _cosines(x, norms)
         gram = g @ g.T
         # phi and psi weights of the pairs (2, j > 2) and (j > 2, 2)
         phi_j = phi_table[1, 2:].sum() + phi_table[2:, 1].sum()
@@ -132,10 +130,7 @@ def _all_pairs(d, x, g, h, phi_table, psi_table) -> float:
             weights[0] += phi_table[i - 1, j - 1] * functional
             weights[1] += psi_table[i - 1, j - 1] * functional
     norms = np.linalg.norm(x, axis=1)
-    safe = np.where(norms > 0, norms, 1.0)
-    unit = x / safe[:, None]
-    cos = np.clip(unit @ unit.T, -1.0, 1.0) * np.outer(norms > 0, norms > 0)
-    kap = kappa(cos)
+    cos, kap = _cosines(x, norms)
     traces = np.trace(h, axis1=1, axis2=2)
     gram = g @ g.T
     total = 0.0
