@@ -224,9 +224,10 @@ def bench_initializations(cfg) -> dict:
                        "`OneStepProblem(...).derivatives()`, `theorem_4_13` and `theorem_4_24` "
                        "(`benchmarks/reference.py`).  Data `synthetic(s, 8, 1, seed=0)`.  The kernel's "
                        "first network was checked to give the NumPy route's numbers (rtol 1e-8)."),
-                notes=["The kernel computes 8 columns per network (also Theorem 4.13 with the exact layer-1 "
-                       "alpha, the two Lemma 4.16 sums and the refined Theorem 4.24); the NumPy route computes 4, but recomputes "
-                       "the arccos Gram matrix for every network, which the kernel receives precomputed.",
+                notes=["The kernel computes 8 columns per network (also Theorem 4.13 with the exact "
+                       "layer-1 alpha, the two Lemma 4.16 sums and the refined Theorem 4.24); the NumPy "
+                       "route computes 4, but recomputes the arccos Gram matrix for every network, which "
+                       "the kernel receives precomputed.",
                        "\"all cores\" is the package's default thread pool "
                        f"({numba.config.NUMBA_NUM_THREADS} threads).  NumPy's BLAS runs on "
                        "OPENBLAS_NUM_THREADS threads (1 unless the caller sets it).  In a separate check on "

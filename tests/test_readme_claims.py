@@ -193,7 +193,7 @@ CELLS = ((2, 2), (2, 3), (3, 4))
 
 def corollary_4_22_inputs(m: int):
     """docs/approximation-error.md: widths (4, m, m, m, 4), orthogonal x, y, z with norms 1.2,
-    0.8, 1.5, Hettinger scaling; w, v, P as lemmas.statements.output_side(4, 60) draws them."""
+    0.8, 1.5, Hettinger scaling; w, v, P as statements.lemmas.output_side(4, 60) draws them."""
     x, y, z = np.eye(4)[:3] * np.array([[1.2], [0.8], [1.5]])
     rng = np.random.default_rng([20201, 60])
     w, v = rng.normal(size=4), rng.normal(size=4)

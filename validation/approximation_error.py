@@ -26,7 +26,7 @@ from _figures import FIGURES, plt, save_figure
 
 from expectations.lemmas import closed_forms as cf
 from expectations.lemmas import estimators as mc
-from expectations.lemmas import statements as lemma_statements
+from expectations.statements import lemmas as lemma_statements
 
 
 def lemma_4_20_rows():

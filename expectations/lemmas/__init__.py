@@ -3,7 +3,7 @@
 Each statement has its closed form in a topic module, its estimator in
 :mod:`~expectations.lemmas.estimators` (reference kernels in :mod:`~expectations.lemmas._kernels`,
 exact Gaussian reductions in :mod:`~expectations.lemmas._reduced_kernels`) and its registry entry in
-:mod:`~expectations.lemmas.statements`:
+:mod:`~expectations.statements.lemmas`:
 
 ======================================  ==============================================
 Lemma 4.3 (angles), Figure 4.2's fit    ``angles.py``, ``angle_fit.py``

@@ -8,6 +8,6 @@ one-step loss in the learning rate, the true optimum), :mod:`~expectations.netwo
 :mod:`~expectations.network.theorem_corrections`, :mod:`~expectations.network.analytic` (the
 learning rate from architecture and data alone), :mod:`~expectations.network.over_initializations`
 (Monte Carlo over initializations, kernel in :mod:`~expectations.network._kernel`),
-:mod:`~expectations.network.learning_rate` (the ``learning-rate`` report) and
-:mod:`~expectations.network.statements` (the registry's network-level statements).
+:mod:`~expectations.network.learning_rate` (the ``learning-rate`` report).  The registry's
+network-level statements are in :mod:`expectations.statements.network`.
 """

@@ -13,8 +13,8 @@ builds no case: a statement builds its cases on first use.
 
 from __future__ import annotations
 
-from expectations.lemmas import statements as lemma_statements
-from expectations.network import statements as network_statements
+from expectations.statements import lemmas as lemma_statements
+from expectations.statements import network as network_statements
 from expectations.statements.model import Case, Expectation, Identity, Kind, Paired, Statement
 
 #: Every statement, in the thesis's order.
