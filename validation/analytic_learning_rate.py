@@ -101,23 +101,34 @@ def verdict(summary: dict, column: str = "refined") -> str:
     return "missed" if off - 2 * se > tol else "missed (within 2 SE of the edge)"
 
 
-def table(rows: list[dict]) -> str:
-    def f(pair):
-        return f"{pair[0]:.3f} ± {pair[1]:.3f}"
+def pm(pair) -> str:
+    """An (estimate, standard error) pair as "0.123 ± 0.045"."""
+    return f"{pair[0]:.3f} ± {pair[1]:.3f}"
 
-    lines = ["| data | h | m | mean true optimum | thesis | angles kept | + exact layer 1 (refined) "
-             "| refined, plain SE | E[refined] (end-to-end law) | per-network refined / true, median [IQR] "
-             "| target: refined | target: E[refined] |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+
+def markdown_table(header: list[str], rows: list[dict], cells) -> str:
+    """A Markdown table: one line per cell row, its columns ``cells(row, summarise(row))`` after the
+    row's data set, depth, width and mean true optimum."""
+    lines = ["| " + " | ".join(["data", "h", "m", "mean true optimum", *header]) + " |",
+             "|" + "---|" * (4 + len(header))]
     for row in rows:
         s = summarise(row)
-        p = s["per_network_refined_exact"]
         true = f"{s['true_mean']:.4g} ± {s['true_stderr']:.2g}"
-        lines.append(f"| {row['data']} | {row['depth']} | {row['width']} | {true} | {s['thesis'][0]:.3g} "
-                     f"| {f(s['angles_kept'])} | {f(s['refined'])} | {f(s['refined_plain'])} "
-                     f"| {f(s['expected_refined'])} | {p['median']:.3f} [{p['q25']:.3f}, {p['q75']:.3f}] "
-                     f"| {verdict(s)} | {verdict(s, 'expected_refined')} |")
+        lines.append("| " + " | ".join([row["data"], str(row["depth"]), str(row["width"]), true,
+                                        *cells(row, s)]) + " |")
     return "\n".join(lines)
+
+
+def table(rows: list[dict]) -> str:
+    def cells(row, s):
+        p = s["per_network_refined_exact"]
+        return [f"{s['thesis'][0]:.3g}", pm(s["angles_kept"]), pm(s["refined"]), pm(s["refined_plain"]),
+                pm(s["expected_refined"]), f"{p['median']:.3f} [{p['q25']:.3f}, {p['q75']:.3f}]",
+                verdict(s), verdict(s, "expected_refined")]
+
+    return markdown_table(["thesis", "angles kept", "+ exact layer 1 (refined)", "refined, plain SE",
+                           "E[refined] (end-to-end law)", "per-network refined / true, median [IQR]",
+                           "target: refined", "target: E[refined]"], rows, cells)
 
 
 def counts(rows: list[dict]) -> str:
@@ -130,19 +141,23 @@ def counts(rows: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=DEFAULT_DATA,
+def run_cells(argv, description: str, make_cell=cell, data: str = DEFAULT_DATA,
+              widths: str = "8,16,32,64,128", depths: str = "1,2,3,4",
+              networks: int = 40) -> list[dict] | int:
+    """Parse the command line (--data, --widths, --depths, --networks, --seed, --json) and run
+    ``make_cell`` on every data set x depth x width; the rows, or exit code 2 for a bad data set."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", default=data,
                         help="comma-separated NAME[:TRANSFORM] or CSV paths (default: %(default)s)")
-    parser.add_argument("--widths", default="8,16,32,64,128")
-    parser.add_argument("--depths", default="1,2,3,4")
-    parser.add_argument("--networks", type=int, default=40)
+    parser.add_argument("--widths", default=widths)
+    parser.add_argument("--depths", default=depths)
+    parser.add_argument("--networks", type=int, default=networks)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", default=None, help="also write the rows as JSON")
     args = parser.parse_args(argv)
     try:
-        widths = [int(w) for w in args.widths.split(",")]
-        depths = [int(d) for d in args.depths.split(",")]
+        width_list = [int(w) for w in args.widths.split(",")]
+        depth_list = [int(d) for d in args.depths.split(",")]
     except ValueError:
         parser.error("--widths and --depths are comma-separated integers")
     if args.networks < 2:
@@ -151,17 +166,24 @@ def main(argv=None) -> int:
     rows = []
     for spec in args.data.split(","):
         try:
-            data = data_variant(spec)
+            dataset = data_variant(spec)
         except (ValueError, OSError) as err:
             print(f"error: --data {spec}: {err}", file=sys.stderr)
             return 2
-        for depth in depths:
-            for width in widths:
+        for depth in depth_list:
+            for width in width_list:
                 progress(f"{spec}: h = {depth}, m = {width} ({time.perf_counter() - start:.0f} s)")
-                rows.append(cell(spec, data, width, depth, args.networks, args.seed))
+                rows.append(make_cell(spec, dataset, width, depth, args.networks, args.seed))
                 if args.json:
                     with open(args.json, "w") as fh:
                         json.dump(rows, fh, indent=1)
+    return rows
+
+
+def main(argv=None) -> int:
+    rows = run_cells(argv, __doc__.splitlines()[0])
+    if isinstance(rows, int):
+        return rows
     print(table(rows))
     print("\n" + counts(rows))
     return 0

@@ -45,6 +45,19 @@ def dot_cross(x, y) -> tuple[np.ndarray, np.ndarray]:
     return xy, np.where(xx > 0, np.sqrt(xx) * np.linalg.norm(perp, axis=-1), 0.0)
 
 
+def pairwise_dot_cross(vectors) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`dot_cross` of every pair of rows of ``vectors`` (..., s, d): two (..., s, s) matrices,
+    computed a row of the upper triangle at a time (O(s d) memory beside the result) and mirrored,
+    so both are exactly symmetric."""
+    v = np.asarray(vectors, dtype=float)
+    s = v.shape[-2]
+    dots, cross = np.empty(v.shape[:-1] + (s,)), np.empty(v.shape[:-1] + (s,))
+    for k in range(s):
+        dots[..., k, k:], cross[..., k, k:] = dot_cross(v[..., k:k + 1, :], v[..., k:, :])
+        dots[..., k + 1:, k], cross[..., k + 1:, k] = dots[..., k, k + 1:], cross[..., k, k + 1:]
+    return dots, cross
+
+
 def _dimension(n) -> float:
     n = float(n)
     if not np.isfinite(n) or n <= 1:

@@ -206,14 +206,29 @@ def end_to_end_matrices(widths, n_matrices: int, seed: int = 0) -> np.ndarray:
     n_matrices = _checks.positive_int("n_matrices", n_matrices)
     sig = hettinger_sigmas(d)
     rng = np.random.default_rng(seed)
+    root = np.broadcast_to(np.eye(int(d[0])), (n_matrices, int(d[0]), int(d[0])))
+    for last in hidden_roots(d, n_matrices, rng):  # the chain is drawn in order; W needs its last root
+        root = last
+    z = rng.standard_normal((n_matrices, int(d[-1]), int(d[0])))
+    return sig[-1] * z @ root.transpose(0, 2, 1)
+
+
+def hidden_roots(widths, n_matrices: int, rng: np.random.Generator):
+    """Yield, for t = 1 .. n - 1 in turn, roots L_t (n_matrices x d_0 x d_0) with L_t L_t^T = M_t^T M_t,
+    M_t = P_t ... P_1 at the Hettinger initialization (the Wishart chain of :func:`end_to_end_matrices`).
+
+    The Gram matrix of the layer-t activations of a linear initial network is X M_t^T M_t X^T =
+    (X L_t)(X L_t)^T, so X L_t stands in for them wherever only their Gram matrix matters.
+    """
+    d = _checks.widths("widths", widths)
+    sig = hettinger_sigmas(d)
     d0 = int(d[0])
     root = np.broadcast_to(np.eye(d0), (n_matrices, d0, d0)).copy()  # L with L L^T = S
     for t in range(1, d.size - 1):
         wishart = _wishart_identity(rng, int(d[t]), d0, n_matrices)
         s_t = sig[t - 1] ** 2 * root @ wishart @ root.transpose(0, 2, 1)
         root = _cholesky_psd(s_t)
-    z = rng.standard_normal((n_matrices, int(d[-1]), d0))
-    return sig[-1] * z @ root.transpose(0, 2, 1)
+        yield root
 
 
 def _wishart_identity(rng: np.random.Generator, dof: int, dim: int, n: int) -> np.ndarray:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from expectations import _checks
-from expectations.lemmas.angles import dot_cross
+from expectations.lemmas.angles import dot_cross, pairwise_dot_cross
 from expectations.lemmas.relu_products import arccos_form
 from expectations.montecarlo.estimate import Estimate, SampleMoments
 from expectations.network import _kernel
@@ -91,15 +91,9 @@ def arccos_gram(inputs) -> np.ndarray:
     """K_kl = |x^k||x^l| ((pi - theta_kl) cos theta_kl + sin theta_kl) / pi (Theorem 4.13).
 
     Lemma 4.11's arc-cosine form (:func:`~expectations.lemmas.relu_products.arccos_form`) of
-    every pair of rows, a row of the upper triangle at a time (so K is exactly symmetric).
+    every pair of rows (:func:`~expectations.lemmas.angles.pairwise_dot_cross`: K is exactly symmetric).
     """
-    x = _checks.finite_array("inputs", inputs, ndim=2)
-    s = x.shape[0]
-    gram = np.empty((s, s))
-    for k in range(s):
-        gram[k, k:] = arccos_form(*dot_cross(x[k], x[k:]))
-        gram[k + 1:, k] = gram[k, k + 1:]
-    return gram
+    return arccos_form(*pairwise_dot_cross(_checks.finite_array("inputs", inputs, ndim=2)))
 
 
 @_per_data_set
