@@ -463,8 +463,11 @@ def bench_figures(cfg) -> dict:
                  f"× ({statistics.median(walls['today']):.3g} s vs {statistics.median(walls['now']):.3g} s; "
                  f"{_spread(ratios)})", "≥ 3", ratio >= 3, {k: _timing(walls[k], cpus[k]) for k in walls},
                  round_ratios=ratios, scripts=per_script, all_ok=ok, head=head, why=None if ratio >= 3 else (
-                     "see the per-script times in the notes: what remains is mostly the Monte Carlo over "
-                     "initializations and the theorems' s x s Gram matrices, made again for every network"))]
+                     "what remains is mostly Figure 5.1's Monte Carlo over 100 initializations per "
+                     "architecture (the network kernel, about 60 % of its computation), Theorem 4.13 at "
+                     "every analysed network (two kernel calls each) and thesis_error_by_data.py's 17 "
+                     "cells; today's scripts already use two threads each, so on a quiet machine "
+                     "concurrency gains least"))]
     return dict(title="11. The figures", rows=rows, setup=(
         "`expectations.figures.regenerate` on two checkouts in a temporary directory (`git archive` of "
         "`validation/` and `expectations/`; each side's scripts run with `PYTHONPATH` set to its checkout, "
