@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Spread:
         stderr = float(v.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
         q25, median, q75 = (float(q) for q in np.percentile(v, [25, 50, 75]))
         alpha = 1 - confidence
-        j = int(stats.binom.ppf(alpha / 2, n, 0.5))  # x_(j) is the (j+1)-th smallest, 0-based index j-1
+        j = _binomial_half_ppf(alpha / 2, n)  # x_(j) is the (j+1)-th smallest, 0-based index j-1
         k = n - j
         low, high = (float(v[j - 1]), float(v[k])) if j >= 1 and k < n else (math.nan, math.nan)
         return cls(n, float(v.mean()), stderr, median, q25, q75, low, high)
@@ -60,3 +60,11 @@ class Spread:
     def as_dict(self) -> dict:
         """JSON-able fields (None for NaN)."""
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in self.__dict__.items()}
+
+
+def _binomial_half_ppf(q: float, n: int) -> int:
+    """The q-quantile of Binomial(n, 1/2): scipy.stats.binom.ppf(q, n, 0.5) through scipy.special, as
+    scipy computes it (importing scipy.stats costs a figure script about half a second)."""
+    upper = math.ceil(special.bdtrik(q, n, 0.5))
+    lower = max(upper - 1, 0)
+    return lower if special.bdtr(lower, n, 0.5) >= q else upper

@@ -38,3 +38,15 @@ def test_median_interval_covers_at_its_level():
 def test_text_reports_median_and_mean():
     text = Spread.of([1.0, 2.0, 3.0, 4.0, 50.0]).text()
     assert text.startswith("3 [2, 4]; mean 12") and "±" in text
+
+
+def test_the_binomial_quantile_is_scipy_stats_own():
+    """The order-statistic interval's index, computed through scipy.special, equals scipy.stats's
+    binom.ppf for every n up to 3000 and the usual confidence levels."""
+    from scipy import stats
+
+    from expectations.spread import _binomial_half_ppf
+
+    for alpha in (0.01, 0.05, 0.1, 0.5):
+        for n in range(1, 3001):
+            assert _binomial_half_ppf(alpha / 2, n) == int(stats.binom.ppf(alpha / 2, n, 0.5)), (alpha, n)

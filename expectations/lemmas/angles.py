@@ -9,7 +9,7 @@ n > 1 is allowed (the thesis fits n = 14.9 to CIFAR-100).
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from expectations import _checks
 
@@ -77,6 +77,8 @@ class GaussianAngle:
     def __init__(self, n: float):
         self.n = _dimension(n)
         a = (self.n - 1) / 2
+        from scipy import stats  # here, not at the top: importing it costs every script ~0.5 s
+
         self._half_sin2 = stats.beta(a, a)  # law of sin^2(theta / 2)
 
     def logpdf(self, theta) -> np.ndarray:

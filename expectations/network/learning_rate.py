@@ -41,7 +41,7 @@ from expectations.network.crelu import CReLUNetwork
 from expectations.network.one_step import OneStepProblem
 from expectations.network.over_initializations import NETWORKS_PER_CHUNK, sample_initializations
 from expectations.network.theorems import (
-    theorem_4_13,
+    theorem_4_13_both,
     theorem_4_13_subsampled,
     theorem_4_24,
     theorem_4_24_refined,
@@ -107,9 +107,9 @@ def analyse_network(network: CReLUNetwork, inputs, targets, loss: str = "mse",
     g = problem.output_gradients
     hess = problem.loss.hessian(problem.activations[-1], problem.targets)
     widths = network.widths
-    exact = -theorem_4_13(widths, problem.inputs, g) / theorem_4_24(widths, problem.inputs, g, hess)
-    refined = (-theorem_4_13(widths, problem.inputs, g, exact_first_layer=True)
-               / theorem_4_24_refined(widths, problem.inputs, g, hess))
+    printed_13, exact_first_layer_13 = theorem_4_13_both(widths, problem.inputs, g)
+    exact = -printed_13 / theorem_4_24(widths, problem.inputs, g, hess)
+    refined = -exact_first_layer_13 / theorem_4_24_refined(widths, problem.inputs, g, hess)
     sub = _ratio_of_independent(theorem_4_13_subsampled(widths, problem.inputs, g, n_index_samples, seed),
                                 theorem_4_24_subsampled(widths, problem.inputs, g, hess, n_index_samples,
                                                         seed + 1), seed)

@@ -119,11 +119,17 @@ def theorem_4_13(widths, inputs, output_gradients, exact_first_layer: bool = Fal
     With ``exact_first_layer=True`` the i = 1 term uses alpha_1kl itself, which is
     not random (W_{0,1} is the identity), instead of its "expectation" K_kl.
     """
+    printed, exact = theorem_4_13_both(widths, inputs, output_gradients)
+    return exact if exact_first_layer else printed
+
+
+def theorem_4_13_both(widths, inputs, output_gradients) -> tuple[float, float]:
+    """:func:`theorem_4_13` as printed and with the exact first layer, from one pass over the sums."""
     d, x, g = _data(widths, inputs, output_gradients)
     c = layer_coefficients_4_13(d.astype(int))
     printed, exact = _kernel.theorem_4_13(_contiguous(g), _contiguous(arccos_gram(x)),
                                           _contiguous(relu_gram(x)), float(c.sum()), float(c[0]))
-    return float(exact if exact_first_layer else printed)
+    return float(printed), float(exact)
 
 
 def phi_psi(widths, c: int, d: int) -> tuple[float, float]:
