@@ -176,3 +176,18 @@ def test_bad_input():
         analytic.analytic_learning_rate((3, 5, 2), x, y)
     with pytest.raises(ValueError, match="n_matrices must be a positive integer"):
         analytic.expected_refined_estimate(widths, x, y, n_matrices=0)
+
+
+def test_end_to_end_draws_are_kept_for_the_next_data_set_with_the_same_bits():
+    """The draws behind expected_refined_estimate do not depend on the data: a second data set with
+    the same architecture and seed reuses them, and the first comes back bit for bit afterwards."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((40, 4))
+    y = rng.standard_normal((40, 1))
+    first = analytic.expected_refined_estimate([4, 8, 1], x, y, n_matrices=3000, seed=5)
+    analytic._kept_batches.clear()
+    other = analytic.expected_refined_estimate([4, 8, 1], x, y + 1.0, n_matrices=3000, seed=5)
+    kept = analytic._kept_batches[((4, 8, 1), 3000, 5, 2000)]
+    assert analytic.expected_refined_estimate([4, 8, 1], x, y, n_matrices=3000, seed=5) == first
+    assert analytic._kept_batches[((4, 8, 1), 3000, 5, 2000)] is kept and other != first
+    assert all(not w.flags.writeable for w in kept)

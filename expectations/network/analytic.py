@@ -250,6 +250,32 @@ def _cholesky_psd(s: np.ndarray) -> np.ndarray:
     return vecs * np.sqrt(np.maximum(vals, 0.0))[:, None, :]
 
 
+def _end_to_end_batches(widths: tuple[int, ...], n_matrices: int, seed: int,
+                        batch: int) -> tuple[np.ndarray, ...]:
+    """The end-to-end draws of :func:`expected_refined_estimate`, ``batch`` at a time, each batch
+    from its own child of SeedSequence([seed, _END_TO_END_STREAM]) (entropy of its own, so they are
+    independent of networks seeded by SeedSequence(seed).spawn).  They do not depend on the data, so
+    up to :data:`_KEPT_DRAWS` floats of them are kept for the next data set with the same
+    architecture and seed (a dose response over target shifts draws them once)."""
+    key = (widths, n_matrices, seed, batch)
+    if key in _kept_batches:
+        return _kept_batches[key]
+    children = np.random.SeedSequence([seed, _END_TO_END_STREAM]).spawn(-(-n_matrices // batch))
+    batches = tuple(end_to_end_matrices(widths, min(batch, n_matrices - c * batch),
+                                        np.random.default_rng(child)) for c, child in enumerate(children))
+    for w in batches:
+        w.flags.writeable = False
+    if n_matrices * widths[0] * widths[-1] <= _KEPT_DRAWS:
+        _kept_batches.clear()  # one architecture at a time: enough for a dose response, bounded memory
+        _kept_batches[key] = batches
+    return batches
+
+
+#: The largest set of end-to-end draws kept between calls, in floats (16 MB).
+_KEPT_DRAWS = 2_000_000
+_kept_batches: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+
 def expected_refined_estimate(widths, inputs, targets, n_matrices: int = 20000, seed: int = 0,
                               batch: int = 2000) -> Estimate:
     """E over initializations of the refined estimate -T4.13 refined / T4.24 refined at each network's
@@ -264,12 +290,9 @@ def expected_refined_estimate(widths, inputs, targets, n_matrices: int = 20000, 
     n_matrices = _checks.positive_int("n_matrices", n_matrices)
     forms = _Forms.of(x, np.hstack([x, y]))  # g = (2 / d_n) [X, Y] [W^T; -I]
     minus_identity = -np.eye(d[-1])
-    # entropy of its own, so the draws are independent of networks seeded by SeedSequence(seed).spawn
-    children = np.random.SeedSequence([seed, _END_TO_END_STREAM]).spawn(-(-n_matrices // batch))
     moments = None
-    for c, child in enumerate(children):
-        size = min(batch, n_matrices - c * batch)
-        w = end_to_end_matrices(d, size, np.random.default_rng(child))
+    for w in _end_to_end_batches(tuple(int(v) for v in d), n_matrices, seed, batch):
+        size = w.shape[0]
         minus = np.broadcast_to(minus_identity, (size, d[-1], d[-1]))
         coef = (2.0 / d[-1]) * np.concatenate([w.transpose(0, 2, 1), minus], axis=1)
         sums = _sums(d, x.shape[0], forms, coef)
