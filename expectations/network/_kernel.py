@@ -173,10 +173,19 @@ def _output_loss_derivatives(out, targets, loss_code, fixed_hessians):
 def theorem_4_13(grad, arccos_gram, relu_gram, c_sum, c_first):
     """Theorem 4.13 as printed, -(1/s^2) sum_i c_i sum_kl dL^l.dL^k K_kl, and with the exact layer-1
     alpha (R_kl = alpha_1kl in place of K_kl in the i = 1 term); c_sum = sum_i c_i, c_first = c_1."""
+    return _theorem_4_13(grad, np.dot(arccos_gram, grad), np.dot(relu_gram, grad), c_sum, c_first)
+
+
+@njit(**_JIT)
+def _theorem_4_13(grad, v, r, c_sum, c_first):
+    """:func:`theorem_4_13` from v = K dL and r = R dL (which the refined Theorem 4.24 shares):
+    sum_kl dL^l.dL^k K_kl = sum_k dL^k . v^k, an O(s d_n) sum once the products are made."""
     s = grad.shape[0]
-    gram = np.dot(grad, grad.T)
-    gram_k = (gram * arccos_gram).sum()
-    gram_a = (gram * relu_gram).sum()
+    gram_k = 0.0
+    gram_a = 0.0
+    for k in range(s):
+        gram_k += _dot(grad[k], v[k])
+        gram_a += _dot(grad[k], r[k])
     return -c_sum * gram_k / s**2, -((c_sum - c_first) * gram_k + c_first * gram_a) / s**2
 
 
@@ -201,11 +210,15 @@ def theorem_4_24(grad, hess, norms, phi_sum, psi_sum):
 
 @njit(**_JIT)
 def theorem_4_24_refined(grad, hess, arccos_gram, relu_gram, coef):
-    """The refined Theorem 4.24 (theorems.theorem_4_24_refined), from v = K dL and r = R dL and the six
-    coefficients ``coef`` of theorems.refined_coefficients."""
+    """The refined Theorem 4.24 (theorems.theorem_4_24_refined) with the six coefficients ``coef`` of
+    theorems.refined_coefficients."""
+    return _theorem_4_24_refined(grad, hess, np.dot(arccos_gram, grad), np.dot(relu_gram, grad), coef)
+
+
+@njit(**_JIT)
+def _theorem_4_24_refined(grad, hess, v, r, coef):
+    """:func:`theorem_4_24_refined` from v = K dL and r = R dL."""
     s, d = grad.shape
-    v = np.dot(arccos_gram, grad)
-    r = np.dot(relu_gram, grad)
     total = 0.0
     for k in range(s):
         tr = 0.0
@@ -277,13 +290,14 @@ def network_fields(buf, dims, inputs, targets, loss_code, fixed_hessians, arccos
         second_sum += _dot(dx[k], _matvec(hess[k], dx[k]))
     fields = np.empty(N_FIELDS)
     fields[FIRST_DERIVATIVE] = first / s
-    fields[THEOREM_4_13], fields[THEOREM_4_13_EXACT_FIRST_LAYER] = theorem_4_13(
-        grad, arccos_gram, relu_gram, c_sum, c_first)
+    v = np.dot(arccos_gram, grad)  # shared by Theorem 4.13 and the refined Theorem 4.24
+    r = np.dot(relu_gram, grad)
+    fields[THEOREM_4_13], fields[THEOREM_4_13_EXACT_FIRST_LAYER] = _theorem_4_13(grad, v, r, c_sum, c_first)
     fields[SECOND_DERIVATIVE] = (first_sum + second_sum) / s
     fields[LEMMA_4_16_FIRST_SUM] = first_sum / s
     fields[LEMMA_4_16_SECOND_SUM] = second_sum / s
     fields[THEOREM_4_24] = theorem_4_24(grad, hess, norms, phi_sum, psi_sum)
-    fields[THEOREM_4_24_REFINED] = theorem_4_24_refined(grad, hess, arccos_gram, relu_gram, refined)
+    fields[THEOREM_4_24_REFINED] = _theorem_4_24_refined(grad, hess, v, r, refined)
     return fields
 
 
