@@ -4,6 +4,7 @@
                                         # docs/benchmarks.md and figures/benchmark_scaling.png
     python benchmarks/run.py --quick    # well under 30 s; checks the script, writes to a temporary directory
     python benchmarks/run.py --only figures   # section 11 alone (minutes), replaced in the existing results
+    python benchmarks/run.py --only flops     # section 9 alone (the network kernel's rate), likewise
 
 Every baseline is checked against the package routine it is timed against before any timing, and the
 output files are written (atomically) only after every benchmark has succeeded.
@@ -631,21 +632,27 @@ def _own_cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def only_figures(cfg, json_path: Path, md_path: Path) -> int:
-    """Section 11 alone, replaced in the results of the last full run (its own load and date in its notes)."""
+#: Sections that ``--only`` runs alone: name -> (benchmark, its section's title prefix).
+ALONE = {"figures": (bench_figures, "11."), "flops": (bench_flops, "9.")}
+
+
+def only_section(name: str, cfg, json_path: Path, md_path: Path) -> int:
+    """One section alone (:data:`ALONE`), replaced in the results of the last full run (its own load
+    and date in its notes)."""
+    bench, prefix = ALONE[name]
     report = json.loads(json_path.read_text())
     load, start, own_cpu, machine_cpu = os.getloadavg(), time.perf_counter(), _own_cpu_seconds(), \
         machine_cpu_seconds()
-    section = bench_figures(cfg)
+    section = bench(cfg)
     wall = time.perf_counter() - start
     others = None if machine_cpu is None else (
         (machine_cpu_seconds() - machine_cpu - (_own_cpu_seconds() - own_cpu)) / wall)
     section["notes"].insert(0, (
-        f"Run alone by `python benchmarks/run.py --only figures` on "
+        f"Run alone by `python benchmarks/run.py --only {name}` on "
         f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC ({wall:.0f} s; load "
         f"average at start {', '.join(f'{v:.2f}' for v in load)}; other processes kept "
         f"{'?' if others is None else f'{others:.2f}'} of the {os.cpu_count()} cores busy on average)."))
-    report["sections"] = [section if s["title"].startswith("11.") else s for s in report["sections"]]
+    report["sections"] = [section if s["title"].startswith(prefix) else s for s in report["sections"]]
     write_files_atomically({json_path: to_json(report), md_path: render_markdown(report)})
     print(f"wrote {json_path} and {md_path} in {wall:.1f} s", file=sys.stderr)
     return 0
@@ -664,12 +671,13 @@ def main(argv=None) -> int:
     parser.add_argument("--figure", type=Path, help="section 5's plot (default: "
                                                     "figures/benchmark_scaling.png, or a temporary "
                                                     "directory with --quick)")
-    parser.add_argument("--only", choices=["figures"], help="run section 11 alone and replace it in the "
-                                                            "existing results file and report")
+    parser.add_argument("--only", choices=sorted(ALONE), help="run one section alone (figures: 11, flops: "
+                                                             "9) and replace it in the existing results "
+                                                             "file and report")
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     if args.only:
-        return only_figures(cfg, args.json or ROOT / "benchmarks" / "results.json",
+        return only_section(args.only, cfg, args.json or ROOT / "benchmarks" / "results.json",
                             args.markdown or ROOT / "docs" / "benchmarks.md")
     out_dir = Path(tempfile.mkdtemp(prefix="benchmarks-quick-")) if args.quick else None
     json_path = args.json or (out_dir / "results.json" if out_dir else ROOT / "benchmarks" / "results.json")
