@@ -55,7 +55,7 @@ Elsewhere in the README (not claims about the thesis)
   * "768 x 8", "268 positives", "442 x 10", "569 x 30" -> tests/test_data.py.
   * "fixed chunks of 2048", "4,000-index subsampling" -> here (constants).
   * "174-837 times", "8.8 times", "5.3 times" -> benchmark rows in docs/benchmarks.md.
-  * wall times ("about a minute and a half", "about 10 s", "about six minutes", "~75 s") -> none (no
+  * wall times ("about a minute and a half", "about 10 s", "about six minutes", "~70 s") -> none (no
     wall-clock asserts in tests).
   * exit codes 1, 2, 130; "--samples ... at least 2" -> tests/test_cli.py.
 
