@@ -51,6 +51,7 @@ import numpy as np
 from expectations import _checks
 from expectations.lemmas.angles import pairwise_dot_cross
 from expectations.lemmas.hettinger import hettinger_sigmas
+from expectations.lemmas.relu_products import arccos_form
 from expectations.montecarlo.estimate import Estimate, SampleMoments, delta_ratio
 from expectations.network.analytic import _problem, analytic_learning_rate, hidden_roots
 from expectations.network.theorems import arccos_gram, relu_gram
@@ -68,11 +69,11 @@ def product_trace_moment(widths, layer: int) -> float:
 
     Wick's theorem for N -> A N A^T (module docstring), started at N = I_{d_i}; i = ``layer``.
     """
-    d = _checks.widths("widths", widths).astype(float)
-    n = d.size - 1
+    widths = _checks.widths("widths", widths)
+    d, n = widths.astype(float), widths.size - 1
     if not 1 <= layer <= n:
         raise ValueError(f"layer must be in 1..{n}, got {layer}")
-    sig2 = 1.0 / np.sqrt(d[1:] * d[:-1])
+    sig2 = hettinger_sigmas(widths) ** 2
     tr_sq, sq_tr = d[layer], d[layer] ** 2  # E tr N^2, E (tr N)^2 for N = I
     for t in range(layer + 1, n + 1):
         p, s4 = d[t], sig2[t - 1] ** 2
@@ -87,12 +88,17 @@ def relu_product_moment(activations, units: int) -> np.ndarray:
     batch axes (..., s, d); the sum is over the last two of the (..., s, s) kernels."""
     dots, cross = pairwise_dot_cross(activations)
     sq = np.einsum("...kk->...k", dots)
-    outer = sq[..., :, None] * sq[..., None, :]
-    theta = np.arctan2(cross, dots)
-    kernel_dot = ((np.pi - theta) * dots + cross) * dots / np.pi
-    fourth = ((np.pi - theta) * (outer + 2 * dots**2) + 3 * dots * cross) / np.pi
+    kernel_dot = arccos_form(dots, cross) * dots
+    fourth = _fourth_moment_form(dots, cross, sq[..., :, None] * sq[..., None, :])
     m = float(units)
     return m * (m - 1) * kernel_dot.sum(axis=(-1, -2)) + m * fourth.sum(axis=(-1, -2))
+
+
+def _fourth_moment_form(dots, cross, squares) -> np.ndarray:
+    """F(v)_kl = ((pi - theta) (|v^k|^2 |v^l|^2 + 2 (v^k.v^l)^2) + 3 v^k.v^l |v^k||v^l| sin theta) / pi,
+    elementwise from dots, cross (as :func:`~expectations.lemmas.relu_products.arccos_form` takes
+    them) and squares = |v^k|^2 |v^l|^2: the module docstring's diagonal-unit moment."""
+    return (np.arctan2(cross, -dots) * (squares + 2 * dots**2) + 3 * dots * cross) / np.pi
 
 
 def _layer_terms(d: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -156,13 +162,13 @@ def output_chain_moment(widths, layer: int, order: int) -> float:
     the squared norm by an independent sigma_t^2 chi^2_{d_{t-1}}, so
     mu_r = prod_{t > i} sigma_t^{2r} E[(chi^2_{d_{t-1}})^r], E[(chi^2_k)^r] = k (k + 2) ... (k + 2r - 2).
     """
-    d = _checks.widths("widths", widths).astype(float)
-    n = d.size - 1
+    widths = _checks.widths("widths", widths)
+    d, n = widths.astype(float), widths.size - 1
     if d[-1] != 1:
         raise ValueError(f"widths must end with d_n = 1 for the output-chain moments, got {int(d[-1])}")
     if not 1 <= layer <= n:
         raise ValueError(f"layer must be in 1..{n}, got {layer}")
-    sig2 = 1.0 / np.sqrt(d[1:] * d[:-1])
+    sig2 = hettinger_sigmas(widths) ** 2
     out = 1.0
     for t in range(layer + 1, n + 1):
         out *= sig2[t - 1] ** order * np.prod(d[t - 1] + 2.0 * np.arange(order))
@@ -287,9 +293,9 @@ def first_sum_one_hidden_layer(widths, inputs, targets) -> float:
     det = cross**2
     theta = np.arctan2(cross, gram)
     cos, sin = np.cos(theta), np.sin(theta)
-    kern = ((np.pi - theta) * gram + cross) / np.pi
+    kern = arccos_form(gram, cross)
     h_mat = sq[None, :] * ((np.pi - theta) + sin * cos) / np.pi
-    f_mat = ((np.pi - theta) * (np.outer(sq, sq) + 2 * gram**2) + 3 * gram * cross) / np.pi
+    f_mat = _fourth_moment_form(gram, cross, np.outer(sq, sq))
     bracket = 3 * (np.pi - theta) / 8 + np.sin(2 * theta) / 4 - np.sin(4 * theta) / 32
     g_mat = outer * sq[None, :] * (8 / np.pi) * (cos * bracket + sin**5 / 4)
     relu = relu_gram(x)
